@@ -1,0 +1,200 @@
+/*
+ * danehop.h - RFC 7672 DANE discovery for SMTP clients
+ *
+ * danehop answers one question for a mail client about to connect: for this
+ * next-hop domain (and/or this host) and port, what must the TLS session
+ * prove? It resolves MX, address and TLSA records with a local validating
+ * resolver (libunbound), including the separate CNAME query of RFC 7672
+ * section 2.2.2 that tells whether a host's alias is itself signed, and
+ * returns an immutable decision per host:
+ *
+ *   dane       TLS required, authenticate with the TLSA set (SNI = base domain)
+ *   encrypt    TLS required, no authentication (secure TLSA, none usable)
+ *   may        DANE does not apply: opportunistic TLS
+ *   defer      do not deliver via this host (DNS error, bogus data, policy)
+ *   noaddress  the host has no address
+ *
+ * Every decision carries a reason string written for a mail administrator.
+ *
+ * Ownership: every object returned here is released with the matching
+ * *_free() function; strings returned by accessors belong to their object and
+ * live as long as it does. No function here exits, aborts or prints.
+ *
+ * Threads and processes: one danehop_ctx serves one thread at a time; use a
+ * context per thread. A context may be carried across fork(): the resolver
+ * inside it is created lazily in the process that first resolves, and
+ * re-created (never reused) in a child.
+ */
+#ifndef DANEHOP_H
+#define DANEHOP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* bumped on any incompatible change of this header */
+#define DANEHOP_ABI_VERSION 1
+
+/* danehop_abi_version - the DANEHOP_ABI_VERSION the library was built with */
+int danehop_abi_version(void);
+/* danehop_version - the package version, e.g. "0.1.0" */
+const char *danehop_version(void);
+
+typedef struct danehop_ctx danehop_ctx;
+typedef struct danehop_decision danehop_decision;
+typedef struct danehop_host danehop_host;
+
+typedef enum {
+    DANEHOP_POLICY_OPPORTUNISTIC = 0, /* RFC 7672 opportunistic DANE (default) */
+    DANEHOP_POLICY_MANDATORY = 1      /* RFC 7672 section 6: no DANE, no delivery */
+} danehop_policy;
+
+/* request flags */
+#define DANEHOP_F_HALF_DANE 0x1u /* RFC 7672 2.2.1 MAY: DANE for hosts of an insecure MX */
+
+typedef enum {
+    DANEHOP_STATUS_OK = 0,  /* hosts decided; see each host */
+    DANEHOP_STATUS_DEFER,   /* do not deliver now (MX lookup failed, no usable host) */
+    DANEHOP_STATUS_NULLMX,  /* the domain accepts no mail (RFC 7505) */
+    DANEHOP_STATUS_NXDOMAIN /* the domain does not exist */
+} danehop_status;
+
+typedef enum {
+    DANEHOP_ACTION_DANE = 0,
+    DANEHOP_ACTION_ENCRYPT,
+    DANEHOP_ACTION_MAY,
+    DANEHOP_ACTION_DEFER,
+    DANEHOP_ACTION_NOADDRESS
+} danehop_action;
+
+/* ---- context: resolver set-up ------------------------------------------ */
+
+/*
+ * danehop_ctx_new - a context with the defaults: trust anchor from
+ * /usr/share/dns/root.key (Debian's dns-root-data), the system's resolvers
+ * (/etc/resolv.conf) as forwarders, 10 s per round of queries, 30 s in all.
+ * Returns NULL only when out of memory. Free with danehop_ctx_free().
+ */
+danehop_ctx *danehop_ctx_new(void);
+void danehop_ctx_free(danehop_ctx *ctx);
+
+/*
+ * Setters return 0, or -1 with danehop_ctx_error() saying why. They take
+ * effect at the next resolve; strings are copied.
+ */
+/* an unbound.conf-syntax file handed to libunbound (ub_ctx_config) */
+int danehop_ctx_set_unbound_conf(danehop_ctx *ctx, const char *path);
+/* a trust-anchor file (DS or DNSKEY records; read-only use) */
+int danehop_ctx_set_trust_anchor(danehop_ctx *ctx, const char *path);
+/* forward to this resolver (an IPv4/IPv6 address, optionally @port); repeatable */
+int danehop_ctx_add_forwarder(danehop_ctx *ctx, const char *addr);
+/* forward to the nameservers of this resolv.conf-style file */
+int danehop_ctx_set_resolv_conf(danehop_ctx *ctx, const char *path);
+/* resolve from the root servers instead of forwarding */
+int danehop_ctx_set_recursion(danehop_ctx *ctx, int on);
+/* timeouts in milliseconds: per round of concurrent queries, and in all */
+int danehop_ctx_set_timeouts(danehop_ctx *ctx, unsigned query_ms, unsigned total_ms);
+/* danehop_ctx_error - the last error on ctx ("" if none) */
+const char *danehop_ctx_error(const danehop_ctx *ctx);
+
+/* ---- resolving ---------------------------------------------------------- */
+
+/*
+ * danehop_resolve - decide for a next-hop domain and/or one host
+ *
+ * domain: the next-hop domain (MX resolution, implicit MX, null MX), or NULL
+ * host:   NULL to decide for every MX host of domain; otherwise decide for
+ *         this host only (an MX host, or a relay: with domain given, the MX
+ *         lookup of domain tells whether host was obtained securely)
+ * port:   the SMTP port, 1-65535 (TLSA at _port._tcp.base)
+ *
+ * Returns 0 with *out set (DNS failures are decisions: defer, with a
+ * reason), or -1 when the input is unusable (a malformed name, an address
+ * literal, a bad port) or the resolver cannot be set up; then *out is NULL
+ * and danehop_ctx_error() says why. Free *out with danehop_decision_free().
+ */
+int danehop_resolve(danehop_ctx *ctx, const char *domain, const char *host, unsigned port,
+                    danehop_policy policy, unsigned flags, danehop_decision **out);
+
+void danehop_decision_free(danehop_decision *d);
+
+/* ---- the decision ------------------------------------------------------- */
+
+danehop_status danehop_decision_status(const danehop_decision *d);
+/* "ok", "defer", "nullmx", "nxdomain" */
+const char *danehop_status_name(danehop_status s);
+/* the next-hop domain as normalised, or NULL in host-only mode */
+const char *danehop_decision_domain(const danehop_decision *d);
+/* whether the MX RRset (and any CNAME leading to it) validated as secure */
+int danehop_decision_mx_secure(const danehop_decision *d);
+const char *danehop_decision_reason(const danehop_decision *d);
+unsigned danehop_decision_port(const danehop_decision *d);
+/* how many sequential rounds of DNS queries the decision took */
+unsigned danehop_decision_rounds(const danehop_decision *d);
+size_t danehop_decision_host_count(const danehop_decision *d);
+/* hosts in MX preference order; NULL when i is out of range */
+const danehop_host *danehop_decision_host(const danehop_decision *d, size_t i);
+
+/* "dane", "encrypt", "may", "defer", "noaddress" */
+const char *danehop_action_name(danehop_action a);
+
+const char *danehop_host_name(const danehop_host *h);
+/* MX preference; 0 for an implicit MX or a single host */
+unsigned danehop_host_preference(const danehop_host *h);
+danehop_action danehop_host_action(const danehop_host *h);
+const char *danehop_host_reason(const danehop_host *h);
+/* TLSA base domain (dane, encrypt), else NULL */
+const char *danehop_host_base_domain(const danehop_host *h);
+/* the SNI to send: the base domain for dane, else NULL */
+const char *danehop_host_sni(const danehop_host *h);
+/* whether the host's address records validated as secure */
+int danehop_host_address_secure(const danehop_host *h);
+
+/* usable TLSA records (after digest agility) of a dane decision */
+size_t danehop_host_tlsa_count(const danehop_host *h);
+int danehop_host_tlsa(const danehop_host *h, size_t i, uint8_t *usage, uint8_t *selector,
+                      uint8_t *mtype, const unsigned char **data, size_t *len);
+/* the same as "U S M hex" text */
+const char *danehop_host_tlsa_text(const danehop_host *h, size_t i);
+/* records of the RRset that are not used, each with why: "U S M hex (why)" */
+size_t danehop_host_unusable_count(const danehop_host *h);
+const char *danehop_host_unusable_text(const danehop_host *h, size_t i);
+
+/* reference names for DANE-TA name checks (RFC 7672 3.2.2), base domain first */
+size_t danehop_host_name_count(const danehop_host *h);
+const char *danehop_host_refname(const danehop_host *h, size_t i);
+
+/* addresses to connect to (text form), in the order received */
+size_t danehop_host_address_count(const danehop_host *h);
+const char *danehop_host_address(const danehop_host *h, size_t i);
+
+/*
+ * The CNAME chain of the host, one entry per name: name, its CNAME target
+ * (NULL for the last name) and whether the record at that name validated
+ * as secure (-1 when not known).
+ */
+size_t danehop_host_hop_count(const danehop_host *h);
+int danehop_host_hop(const danehop_host *h, size_t i, const char **name, const char **cname,
+                     int *secure);
+
+/* ---- rendering ---------------------------------------------------------- */
+
+/* danehop_decision_json - one JSON object; caller frees with danehop_string_free */
+char *danehop_decision_json(const danehop_decision *d);
+/* danehop_decision_text - a readable report; caller frees with danehop_string_free */
+char *danehop_decision_text(const danehop_decision *d);
+/*
+ * danehop_host_log_line - one line for the mail log: domain, host, base
+ * domain, decision and reason. Caller frees with danehop_string_free.
+ */
+char *danehop_host_log_line(const danehop_decision *d, size_t i);
+void danehop_string_free(char *s);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

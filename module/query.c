@@ -1,0 +1,282 @@
+/*
+ * query.c - one round of concurrent DNS lookups
+ *
+ * DESCRIPTION
+ *   Every question gets a ticket, handed to libunbound as callback data.
+ *   The callback files the result into the batch through the ticket. When
+ *   the deadline passes, outstanding questions are cancelled; a question
+ *   that cannot be cancelled any more (its answer is already queued in
+ *   libunbound's pipe) keeps its ticket, detached from the batch and parked
+ *   on the context, so the late callback frees the result instead of
+ *   writing into a batch that is gone.
+ *
+ *   libunbound's verdicts are mapped as in the design notes: bogus is
+ *   checked before anything else (bogus answers keep their forged data),
+ *   then the rcode (SERVFAIL comes back with secure=0 and bogus=0 and must
+ *   not pass for "insecure"), then data versus denial.
+ */
+#include "query.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unbound.h>
+
+struct dh_ticket {
+    struct dh_batch *batch;   /* NULL once orphaned */
+    int idx;
+    int async_id;
+    int done;                 /* an orphan whose answer has arrived */
+    struct dh_ticket *next;   /* orphan list */
+};
+
+struct dh_batch {
+    size_t n;
+    size_t pending;
+    dh_answer ans[DH_BATCH_MAX];
+    char names[DH_BATCH_MAX][DH_NAME_BUF];
+    struct dh_ticket *tickets[DH_BATCH_MAX];
+};
+
+long long dh_now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+dh_batch *dh_batch_new(void)
+{
+    return calloc(1, sizeof(struct dh_batch));
+}
+
+int dh_batch_add(dh_batch *b, const char *qname, int qtype)
+{
+    size_t i, len = strlen(qname);
+
+    /* the same question twice in a round is asked once */
+    for (i = 0; i < b->n; i++)
+        if (b->ans[i].qtype == qtype && strcmp(b->names[i], qname) == 0)
+            return (int) i;
+    if (b->n >= DH_BATCH_MAX || len >= DH_NAME_BUF)
+        return -1;
+    memcpy(b->names[b->n], qname, len + 1);
+    b->ans[b->n].qname = b->names[b->n];
+    b->ans[b->n].qtype = qtype;
+    return (int) b->n++;
+}
+
+size_t dh_batch_size(const dh_batch *b)
+{
+    return b->n;
+}
+
+const dh_answer *dh_batch_answer(const dh_batch *b, int idx)
+{
+    return idx >= 0 && (size_t) idx < b->n ? &b->ans[idx] : NULL;
+}
+
+static void classify(dh_answer *a, int err, struct ub_result *res)
+{
+    a->res = res;
+    if (err != 0) {
+        a->kind = DH_ANS_FAILED;
+        snprintf(a->why, sizeof(a->why), "resolver error: %s", ub_strerror(err));
+    } else if (res == NULL) {
+        a->kind = DH_ANS_FAILED;
+        snprintf(a->why, sizeof(a->why), "resolver returned no result");
+    } else if (res->bogus) {
+        a->kind = DH_ANS_BOGUS;
+        snprintf(a->why, sizeof(a->why), "DNSSEC validation failed (bogus): %s",
+                 res->why_bogus ? res->why_bogus : "no detail");
+    } else if (res->rcode != 0 && res->rcode != 3) {
+        static const char *const rcodes[] = { "NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN",
+                                              "NOTIMP", "REFUSED" };
+        a->kind = DH_ANS_SERVFAIL;
+        if (res->rcode >= 0 && res->rcode < 6)
+            snprintf(a->why, sizeof(a->why), "lookup failed: %s", rcodes[res->rcode]);
+        else
+            snprintf(a->why, sizeof(a->why), "lookup failed: rcode %d", res->rcode);
+    } else if (res->havedata) {
+        /* data wins over the rcode: with QNAME minimisation a CNAME query
+         * can come back NXDOMAIN (the target's) with the CNAME in it */
+        a->kind = DH_ANS_DATA;
+        a->secure = res->secure != 0;
+    } else {
+        a->kind = res->rcode == 3 ? DH_ANS_NXDOMAIN : DH_ANS_NODATA;
+        a->secure = res->secure != 0;
+    }
+}
+
+void dh_batch_deliver(dh_batch *b, int idx, int err, struct ub_result *res)
+{
+    if (idx < 0 || (size_t) idx >= b->n || b->ans[idx].kind != DH_ANS_PENDING) {
+        ub_resolve_free(res);
+        return;
+    }
+    classify(&b->ans[idx], err, res);
+}
+
+static void callback(void *data, int err, struct ub_result *res)
+{
+    struct dh_ticket *t = data;
+
+    if (t->batch == NULL) {
+        /* orphaned: the batch gave up on this answer; it stays parked on
+         * the context's list and is freed with it */
+        ub_resolve_free(res);
+        t->done = 1;
+        return;
+    }
+    dh_batch_deliver(t->batch, t->idx, err, res);
+    t->batch->tickets[t->idx] = NULL;
+    t->batch->pending--;
+    free(t);
+}
+
+/* prune_orphans - free parked tickets whose late answer has been eaten */
+static void prune_orphans(danehop_ctx *ctx)
+{
+    struct dh_ticket **pp = &ctx->orphans;
+
+    while (*pp != NULL) {
+        struct dh_ticket *t = *pp;
+
+        if (t->done) {
+            *pp = t->next;
+            free(t);
+        } else {
+            pp = &t->next;
+        }
+    }
+}
+
+void dh_batch_run(dh_batch *b, danehop_ctx *ctx, long long deadline_ms)
+{
+    struct ub_ctx *ub = dh_resolver_get(ctx);
+    size_t i;
+
+    prune_orphans(ctx);
+
+    for (i = 0; i < b->n; i++) {
+        dh_answer *a = &b->ans[i];
+        struct dh_ticket *t;
+        int r;
+
+        if (a->kind != DH_ANS_PENDING)
+            continue;
+        if (ub == NULL) {
+            a->kind = DH_ANS_FAILED;
+            snprintf(a->why, sizeof(a->why), "%.200s", ctx->err);
+            continue;
+        }
+        if ((t = calloc(1, sizeof(*t))) == NULL) {
+            a->kind = DH_ANS_FAILED;
+            snprintf(a->why, sizeof(a->why), "out of memory");
+            continue;
+        }
+        t->batch = b;
+        t->idx = (int) i;
+        b->tickets[i] = t;
+        b->pending++;
+        r = ub_resolve_async(ub, b->names[i], a->qtype, 1, t, callback, &t->async_id);
+        if (r != 0) {
+            b->tickets[i] = NULL;
+            b->pending--;
+            free(t);
+            a->kind = DH_ANS_FAILED;
+            snprintf(a->why, sizeof(a->why), "resolver error: %s", ub_strerror(r));
+        }
+    }
+    while (b->pending > 0) {
+        long long left = deadline_ms - dh_now_ms();
+        struct pollfd pfd;
+
+        if (left <= 0)
+            break;
+        pfd.fd = ub_fd(ub);
+        pfd.events = POLLIN;
+        if (poll(&pfd, 1, left > 1000 ? 1000 : (int) left) < 0 && errno != EINTR)
+            break;
+        if (ub_process(ub) != 0)
+            break;
+    }
+    if (b->pending > 0) {
+        for (i = 0; i < b->n; i++) {
+            struct dh_ticket *t = b->tickets[i];
+
+            if (t == NULL)
+                continue;
+            b->ans[i].kind = DH_ANS_TIMEOUT;
+            snprintf(b->ans[i].why, sizeof(b->ans[i].why), "no answer in time (timeout)");
+            b->tickets[i] = NULL;
+            b->pending--;
+            if (ub_cancel(ub, t->async_id) == 0) {
+                free(t);
+            } else {
+                t->batch = NULL;
+                t->next = ctx->orphans;
+                ctx->orphans = t;
+            }
+        }
+    }
+}
+
+void dh_tickets_free(struct dh_ticket *t)
+{
+    while (t != NULL) {
+        struct dh_ticket *next = t->next;
+
+        free(t);
+        t = next;
+    }
+}
+
+void dh_batch_free(dh_batch *b, danehop_ctx *ctx)
+{
+    size_t i;
+
+    (void) ctx;
+    if (b == NULL)
+        return;
+    for (i = 0; i < b->n; i++)
+        if (b->ans[i].res != NULL)
+            ub_resolve_free(b->ans[i].res);
+    free(b);
+}
+
+int dh_ans_is_error(const dh_answer *a)
+{
+    return a->kind >= DH_ANS_BOGUS || a->kind == DH_ANS_PENDING;
+}
+
+const char *dh_ans_describe(const dh_answer *a, char *buf, size_t len)
+{
+    const char *sec = a->secure ? "secure" : "insecure";
+
+    switch (a->kind) {
+    case DH_ANS_DATA: snprintf(buf, len, "%s answer", sec); break;
+    case DH_ANS_NODATA: snprintf(buf, len, "%s NODATA", sec); break;
+    case DH_ANS_NXDOMAIN: snprintf(buf, len, "%s NXDOMAIN", sec); break;
+    case DH_ANS_PENDING: snprintf(buf, len, "not asked"); break;
+    default: snprintf(buf, len, "%s", a->why); break;
+    }
+    return buf;
+}
+
+const char *dh_type_name(int qtype)
+{
+    switch (qtype) {
+    case DH_T_A: return "A";
+    case DH_T_CNAME: return "CNAME";
+    case DH_T_MX: return "MX";
+    case DH_T_AAAA: return "AAAA";
+    case DH_T_TLSA: return "TLSA";
+    case DH_T_DNSKEY: return "DNSKEY";
+    }
+    return "?";
+}

@@ -1,0 +1,272 @@
+/*
+ * resolver.c - the danehop context and its libunbound context
+ *
+ * DESCRIPTION
+ *   Settings are plain copies until the first resolve; then a libunbound
+ *   context is built from them: threaded async mode (set before anything
+ *   else, or libunbound silently forks a helper process inside the MTA),
+ *   the unbound.conf file if any (ub_ctx_config is not re-entrant, hence
+ *   the lock), the trust anchor, and forwarders or recursion.
+ *
+ *   Without a trust anchor every answer looks "insecure" and DANE would be
+ *   silently off; a context without one is refused here, and discover.c
+ *   also checks once per context that the root validates.
+ *
+ * DIAGNOSTICS
+ *   Errors go to ctx->err; nothing is printed and nothing exits.
+ */
+#include "resolver.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <unbound.h>
+
+#include "query.h"
+
+#define DEFAULT_TRUST_ANCHOR "/usr/share/dns/root.key"
+#define DEFAULT_QUERY_MS 10000
+#define DEFAULT_TOTAL_MS 30000
+
+static pthread_mutex_t config_lock = PTHREAD_MUTEX_INITIALIZER;
+
+int danehop_abi_version(void)
+{
+    return DANEHOP_ABI_VERSION;
+}
+
+const char *danehop_version(void)
+{
+    return PACKAGE_VERSION;
+}
+
+int dh_resolver_error(danehop_ctx *ctx, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(ctx->err, sizeof(ctx->err), fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+danehop_ctx *danehop_ctx_new(void)
+{
+    danehop_ctx *ctx = calloc(1, sizeof(*ctx));
+
+    if (ctx == NULL)
+        return NULL;
+    ctx->query_ms = DEFAULT_QUERY_MS;
+    ctx->total_ms = DEFAULT_TOTAL_MS;
+    return ctx;
+}
+
+/*
+ * drop_ub - forget the libunbound context. In the process that made it, it
+ * is deleted. In a forked child it is abandoned: its worker thread does not
+ * exist here, and deleting it would wait on that thread through a pipe it
+ * shares with the parent (unbound issue 775). The leak is one context per
+ * fork generation, and the child usually exits soon.
+ */
+static void drop_ub(danehop_ctx *ctx)
+{
+    if (ctx->ub != NULL && ctx->ub_pid == getpid())
+        ub_ctx_delete(ctx->ub);
+    ctx->ub = NULL;
+    ctx->validated = 0;
+    /* with the context gone no callback can arrive for these any more */
+    dh_tickets_free(ctx->orphans);
+    ctx->orphans = NULL;
+}
+
+void danehop_ctx_free(danehop_ctx *ctx)
+{
+    int i;
+
+    if (ctx == NULL)
+        return;
+    drop_ub(ctx);
+    free(ctx->unbound_conf);
+    free(ctx->trust_anchor);
+    free(ctx->resolv_conf);
+    for (i = 0; i < ctx->nforwarders; i++)
+        free(ctx->forwarders[i]);
+    free(ctx);
+}
+
+const char *danehop_ctx_error(const danehop_ctx *ctx)
+{
+    return ctx->err;
+}
+
+static int set_path(danehop_ctx *ctx, char **slot, const char *path, const char *what)
+{
+    char *copy;
+
+    if (path == NULL || *path == '\0')
+        return dh_resolver_error(ctx, "%s: empty path", what);
+    if (access(path, R_OK) != 0)
+        return dh_resolver_error(ctx, "%s %s: %s", what, path, strerror(errno));
+    if ((copy = strdup(path)) == NULL)
+        return dh_resolver_error(ctx, "out of memory");
+    free(*slot);
+    *slot = copy;
+    drop_ub(ctx);
+    return 0;
+}
+
+int danehop_ctx_set_unbound_conf(danehop_ctx *ctx, const char *path)
+{
+    return set_path(ctx, &ctx->unbound_conf, path, "unbound configuration");
+}
+
+int danehop_ctx_set_trust_anchor(danehop_ctx *ctx, const char *path)
+{
+    return set_path(ctx, &ctx->trust_anchor, path, "trust anchor");
+}
+
+int danehop_ctx_set_resolv_conf(danehop_ctx *ctx, const char *path)
+{
+    return set_path(ctx, &ctx->resolv_conf, path, "resolv.conf");
+}
+
+int danehop_ctx_add_forwarder(danehop_ctx *ctx, const char *addr)
+{
+    size_t i, n;
+
+    if (addr == NULL || *addr == '\0')
+        return dh_resolver_error(ctx, "forwarder: empty address");
+    if (ctx->nforwarders >= DH_MAX_FORWARDERS)
+        return dh_resolver_error(ctx, "forwarder %s: at most %d forwarders", addr, DH_MAX_FORWARDERS);
+    n = strlen(addr);
+    if (n > 64)
+        return dh_resolver_error(ctx, "forwarder: address too long");
+    for (i = 0; i < n; i++)
+        if (!strchr("0123456789abcdefABCDEF.:@", addr[i]))
+            return dh_resolver_error(ctx, "forwarder %s: not an IP address (optionally @port)", addr);
+    if ((ctx->forwarders[ctx->nforwarders] = strdup(addr)) == NULL)
+        return dh_resolver_error(ctx, "out of memory");
+    ctx->nforwarders++;
+    drop_ub(ctx);
+    return 0;
+}
+
+int danehop_ctx_set_recursion(danehop_ctx *ctx, int on)
+{
+    ctx->recursion = on != 0;
+    drop_ub(ctx);
+    return 0;
+}
+
+int danehop_ctx_set_timeouts(danehop_ctx *ctx, unsigned query_ms, unsigned total_ms)
+{
+    if (query_ms < 10 || total_ms < query_ms || total_ms > 600000)
+        return dh_resolver_error(ctx, "timeouts: need 10 ms <= per-round <= total <= 600 s");
+    ctx->query_ms = query_ms;
+    ctx->total_ms = total_ms;
+    return 0;
+}
+
+/* has_anchor - whether the unbound.conf file configured any trust anchor */
+static int has_anchor(struct ub_ctx *ub)
+{
+    static const char *const opts[] = { "trust-anchor-file", "auto-trust-anchor-file",
+                                        "trust-anchor", "trusted-keys-file" };
+    size_t i;
+
+    for (i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
+        char *val = NULL;
+        int found;
+
+        if (ub_ctx_get_option(ub, opts[i], &val) != 0)
+            continue;
+        found = val != NULL && strspn(val, " \t\r\n") != strlen(val);
+        free(val);
+        if (found)
+            return 1;
+    }
+    return 0;
+}
+
+static struct ub_ctx *build(danehop_ctx *ctx)
+{
+    struct ub_ctx *ub = ub_ctx_create();
+    int r, i;
+
+    if (ub == NULL) {
+        dh_resolver_error(ctx, "cannot create a libunbound context (out of memory?)");
+        return NULL;
+    }
+    /* before anything else: threads, never a forked helper process */
+    if ((r = ub_ctx_async(ub, 1)) != 0) {
+        dh_resolver_error(ctx, "libunbound: cannot use a thread: %s", ub_strerror(r));
+        goto fail;
+    }
+    /* generic reasons for bogus answers help nobody: ask for details */
+    ub_ctx_set_option(ub, "val-log-level:", "2");
+    if (ctx->unbound_conf != NULL) {
+        pthread_mutex_lock(&config_lock);
+        r = ub_ctx_config(ub, ctx->unbound_conf);
+        pthread_mutex_unlock(&config_lock);
+        if (r != 0) {
+            dh_resolver_error(ctx, "unbound configuration %s: %s (check it with unbound-checkconf)",
+                              ctx->unbound_conf, r == UB_SYNTAX ? "syntax error" : ub_strerror(r));
+            goto fail;
+        }
+    }
+    if (ctx->trust_anchor != NULL || (ctx->unbound_conf == NULL)) {
+        const char *ta = ctx->trust_anchor ? ctx->trust_anchor : DEFAULT_TRUST_ANCHOR;
+
+        if (access(ta, R_OK) != 0) {
+            dh_resolver_error(ctx,
+                              "trust anchor %s: %s; without one DNSSEC cannot be validated "
+                              "(install dns-root-data, or set a trust anchor)",
+                              ta, strerror(errno));
+            goto fail;
+        }
+        if ((r = ub_ctx_add_ta_file(ub, ta)) != 0) {
+            dh_resolver_error(ctx, "trust anchor %s: %s", ta, ub_strerror(r));
+            goto fail;
+        }
+    } else if (!has_anchor(ub)) {
+        dh_resolver_error(ctx,
+                          "unbound configuration %s sets no trust anchor: refusing to run, since "
+                          "every answer would look insecure and DANE would silently be off",
+                          ctx->unbound_conf);
+        goto fail;
+    }
+    for (i = 0; i < ctx->nforwarders; i++)
+        if ((r = ub_ctx_set_fwd(ub, ctx->forwarders[i])) != 0) {
+            dh_resolver_error(ctx, "forwarder %s: %s", ctx->forwarders[i], ub_strerror(r));
+            goto fail;
+        }
+    if (ctx->nforwarders == 0 && !ctx->recursion && (ctx->unbound_conf == NULL || ctx->resolv_conf)) {
+        /* default: the system's resolvers, which must pass DNSSEC records */
+        if ((r = ub_ctx_resolvconf(ub, ctx->resolv_conf)) != 0) {
+            dh_resolver_error(ctx, "%s: %s", ctx->resolv_conf ? ctx->resolv_conf : "/etc/resolv.conf",
+                              ub_strerror(r));
+            goto fail;
+        }
+    }
+    return ub;
+fail:
+    ub_ctx_delete(ub);
+    return NULL;
+}
+
+struct ub_ctx *dh_resolver_get(danehop_ctx *ctx)
+{
+    if (ctx->ub != NULL && ctx->ub_pid != getpid())
+        drop_ub(ctx);
+    if (ctx->ub == NULL) {
+        if ((ctx->ub = build(ctx)) == NULL)
+            return NULL;
+        ctx->ub_pid = getpid();
+        ctx->validated = 0;
+    }
+    return ctx->ub;
+}

@@ -1,0 +1,47 @@
+/*
+ * resolver.h - the danehop context: resolver settings and the libunbound
+ * context behind them
+ *
+ * The libunbound context is created lazily, in the process that resolves,
+ * and re-created after fork (see resolver.c for why the old one is
+ * abandoned rather than deleted).
+ */
+#ifndef DANEHOP_RESOLVER_H
+#define DANEHOP_RESOLVER_H
+
+#include <sys/types.h>
+
+#include "danehop.h"
+
+struct ub_ctx;
+struct dh_ticket;
+
+#define DH_MAX_FORWARDERS 8
+#define DH_ERR_MAX 512
+
+struct danehop_ctx {
+    char *unbound_conf;
+    char *trust_anchor;
+    char *resolv_conf;
+    char *forwarders[DH_MAX_FORWARDERS];
+    int nforwarders;
+    int recursion;
+    unsigned query_ms;
+    unsigned total_ms;
+
+    struct ub_ctx *ub;        /* NULL until first use in this process */
+    pid_t ub_pid;             /* the process that created ub */
+    int validated;            /* the trust-anchor probe succeeded on ub */
+    struct dh_ticket *orphans; /* answers still owed by ub to finished batches */
+    char err[DH_ERR_MAX];
+};
+
+/*
+ * dh_resolver_get - the libunbound context for this process, created on
+ * first use. NULL with ctx->err set when it cannot be set up.
+ */
+struct ub_ctx *dh_resolver_get(danehop_ctx *ctx);
+/* dh_resolver_error - set ctx->err (printf style); returns -1 */
+int dh_resolver_error(danehop_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,45 @@
+/*
+ * danehop.c - the danehop command: dispatch to subcommands
+ *
+ * SYNOPSIS
+ *   danehop resolve [options] DOMAIN
+ *   danehop resolve [options] --host HOST [DOMAIN]
+ *   danehop --version
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "danehop.h"
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: danehop resolve [--port N] [--mandatory] [--half-dane] [--json]\n"
+            "                       [--unbound-conf FILE] [--trust-anchor FILE]\n"
+            "                       [--forwarder ADDR]... [--resolv-conf FILE] [--recursion]\n"
+            "                       [--timeout SECONDS] [--host HOST] [DOMAIN]\n"
+            "       danehop --version\n"
+            "See danehop(1).\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return CLI_EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "resolve") == 0)
+        return cmd_resolve(argc - 1, argv + 1);
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("danehop %s\n", danehop_version());
+        return CLI_EXIT_OK;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        usage(stdout);
+        return CLI_EXIT_OK;
+    }
+    fprintf(stderr, "danehop: unknown command \"%s\"\n", argv[1]);
+    usage(stderr);
+    return CLI_EXIT_USAGE;
+}
