@@ -248,6 +248,9 @@ up() {
     sign_zones "$d"
     write_nsd_conf "$d"
     nsd-checkconf "$d/nsd/nsd.conf" || die "bad nsd.conf"
+    if dig +time=1 +tries=1 @"$NS_ADDR" . SOA +norec > /dev/null 2>&1; then
+        die "something already answers on $NS_ADDR:53 (another lab? stop it with: lab.sh down DIR)"
+    fi
     nsd -c "$d/nsd/nsd.conf" || die "nsd did not start; see $d/nsd/nsd.log"
     wait_answer "$NS_ADDR" || die "nsd does not answer on $NS_ADDR; see $d/nsd/nsd.log"
     start_broken_servers "$d"
