@@ -97,6 +97,12 @@ int danehop_ctx_set_resolv_conf(danehop_ctx *ctx, const char *path);
 int danehop_ctx_set_recursion(danehop_ctx *ctx, int on);
 /* timeouts in milliseconds: per round of concurrent queries, and in all */
 int danehop_ctx_set_timeouts(danehop_ctx *ctx, unsigned query_ms, unsigned total_ms);
+/*
+ * decisions kept for reuse (default 512; 0 turns reuse off). A repeated
+ * question gets the same decision object until the smallest TTL of the DNS
+ * answers behind it runs out (at most 300 s; 5 s for decisions with a defer).
+ */
+int danehop_ctx_set_cache_size(danehop_ctx *ctx, size_t max);
 /* danehop_ctx_error - the last error on ctx ("" if none) */
 const char *danehop_ctx_error(const danehop_ctx *ctx);
 
@@ -119,6 +125,7 @@ const char *danehop_ctx_error(const danehop_ctx *ctx);
 int danehop_resolve(danehop_ctx *ctx, const char *domain, const char *host, unsigned port,
                     danehop_policy policy, unsigned flags, danehop_decision **out);
 
+/* danehop_decision_free - drop the caller's reference to d */
 void danehop_decision_free(danehop_decision *d);
 
 /* ---- the decision ------------------------------------------------------- */
@@ -134,6 +141,13 @@ const char *danehop_decision_reason(const danehop_decision *d);
 unsigned danehop_decision_port(const danehop_decision *d);
 /* how many sequential rounds of DNS queries the decision took */
 unsigned danehop_decision_rounds(const danehop_decision *d);
+/*
+ * The questions the decision asked, in order: the round (1-based), the
+ * name, the type ("MX", "A", ...) and what came back.
+ */
+size_t danehop_decision_query_count(const danehop_decision *d);
+int danehop_decision_query(const danehop_decision *d, size_t i, unsigned *round, const char **name,
+                           const char **type, const char **result);
 size_t danehop_decision_host_count(const danehop_decision *d);
 /* hosts in MX preference order; NULL when i is out of range */
 const danehop_host *danehop_decision_host(const danehop_decision *d, size_t i);

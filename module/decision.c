@@ -3,6 +3,7 @@
  */
 #include "decision.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,12 +21,20 @@ danehop_decision *dh_decision_new(void)
         return NULL;
     }
     d->arena = a;
+    atomic_init(&d->refs, 1);
+    return d;
+}
+
+danehop_decision *dh_decision_ref(danehop_decision *d)
+{
+    atomic_fetch_add(&d->refs, 1);
     return d;
 }
 
 void danehop_decision_free(danehop_decision *d)
 {
-    if (d != NULL)
+    /* the arena holds d itself: the last reference frees both */
+    if (d != NULL && atomic_fetch_sub(&d->refs, 1) == 1)
         dh_arena_free(d->arena);
 }
 
@@ -78,6 +87,20 @@ const char *danehop_decision_reason(const danehop_decision *d) { return d->reaso
 unsigned danehop_decision_port(const danehop_decision *d) { return d->port; }
 unsigned danehop_decision_rounds(const danehop_decision *d) { return d->rounds; }
 size_t danehop_decision_host_count(const danehop_decision *d) { return d->nhosts; }
+
+size_t danehop_decision_query_count(const danehop_decision *d) { return d->nqueries; }
+
+int danehop_decision_query(const danehop_decision *d, size_t i, unsigned *round, const char **name,
+                           const char **type, const char **result)
+{
+    if (i >= d->nqueries)
+        return -1;
+    *round = d->queries[i].round;
+    *name = d->queries[i].name;
+    *type = d->queries[i].type;
+    *result = d->queries[i].result;
+    return 0;
+}
 
 const danehop_host *danehop_decision_host(const danehop_decision *d, size_t i)
 {

@@ -7,6 +7,7 @@
 #ifndef DANEHOP_DECISION_H
 #define DANEHOP_DECISION_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -60,6 +61,7 @@ struct danehop_host {
 
 struct danehop_decision {
     dh_arena *arena;
+    _Atomic int refs;          /* the caller's and the cache's references */
     const char *domain;        /* N, or NULL in host-only mode */
     const char *mx_owner;      /* N' when the MX lookup followed a CNAME */
     const char *host_request;  /* the host asked for, in host mode */
@@ -80,6 +82,8 @@ struct danehop_decision {
 
 /* dh_decision_new - an empty decision, or NULL when out of memory */
 danehop_decision *dh_decision_new(void);
+/* dh_decision_ref - one more reference (danehop_decision_free drops one) */
+danehop_decision *dh_decision_ref(danehop_decision *d);
 /* dh_decision_log_query - remember one question and its outcome */
 void dh_decision_log_query(danehop_decision *d, unsigned round, const char *name, const char *type,
                            const char *result);

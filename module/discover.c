@@ -26,6 +26,7 @@
 #include <string.h>
 #include <unbound.h>
 
+#include "cache.h"
 #include "candidate.h"
 #include "danehop.h"
 #include "decision.h"
@@ -42,6 +43,7 @@ typedef struct job {
     danehop_ctx *ctx;
     danehop_decision *d;
     long long deadline;
+    int min_ttl;               /* smallest TTL of the answers used, seconds */
     size_t nwork;
     dh_host_work *work;
 } job;
@@ -73,6 +75,12 @@ static void run_round(job *j, dh_batch *b)
 
         dh_decision_log_query(j->d, j->d->rounds, a->qname, dh_type_name(a->qtype),
                               dh_ans_describe(a, why, sizeof(why)));
+        if (a->res != NULL && !dh_ans_is_error(a)) {
+            if (a->res->ttl < j->min_ttl)
+                j->min_ttl = a->res->ttl < 0 ? 0 : a->res->ttl;
+        } else if (j->min_ttl > DH_CACHE_DEFER_TTL) {
+            j->min_ttl = DH_CACHE_DEFER_TTL;
+        }
     }
 }
 
@@ -386,6 +394,9 @@ int danehop_resolve(danehop_ctx *ctx, const char *domain, const char *host, unsi
     char ndomain[DH_NAME_BUF], nhost[DH_NAME_BUF];
     dh_name_status st;
     danehop_decision *d;
+    dh_cache *cache;
+    char key[2 * DH_NAME_BUF + 64];
+    size_t i;
     job j;
 
     *out = NULL;
@@ -400,6 +411,11 @@ int danehop_resolve(danehop_ctx *ctx, const char *domain, const char *host, unsi
         return dh_resolver_error(ctx, "port %u: must be 1 to 65535", port);
     if (policy != DANEHOP_POLICY_OPPORTUNISTIC && policy != DANEHOP_POLICY_MANDATORY)
         return dh_resolver_error(ctx, "unknown policy %d", (int) policy);
+    snprintf(key, sizeof(key), "%s|%s|%u|%d|%u", domain ? ndomain : "", host ? nhost : "", port,
+             (int) policy, flags);
+    if ((cache = dh_resolver_cache(ctx)) != NULL &&
+        (*out = dh_cache_get(cache, key, dh_now_ms())) != NULL)
+        return 0;
     if (dh_resolver_get(ctx) == NULL)
         return -1;
     if ((d = dh_decision_new()) == NULL)
@@ -414,6 +430,7 @@ int danehop_resolve(danehop_ctx *ctx, const char *domain, const char *host, unsi
     j.ctx = ctx;
     j.d = d;
     j.deadline = dh_now_ms() + ctx->total_ms;
+    j.min_ttl = DH_CACHE_MAX_TTL;
     j.work = calloc(DH_MAX_HOSTS, sizeof(*j.work));
     if (d->hosts == NULL || j.work == NULL) {
         free(j.work);
@@ -427,6 +444,13 @@ int danehop_resolve(danehop_ctx *ctx, const char *domain, const char *host, unsi
         danehop_decision_free(d);
         return dh_resolver_error(ctx, "decision too large or out of memory");
     }
+    for (i = 0; i < d->nhosts; i++)
+        if (d->hosts[i].action == DANEHOP_ACTION_DEFER && j.min_ttl > DH_CACHE_DEFER_TTL)
+            j.min_ttl = DH_CACHE_DEFER_TTL;
+    if (d->status == DANEHOP_STATUS_DEFER && j.min_ttl > DH_CACHE_DEFER_TTL)
+        j.min_ttl = DH_CACHE_DEFER_TTL;
+    if (cache != NULL && j.min_ttl > 0)
+        dh_cache_put(cache, key, d, dh_now_ms() + (long long) j.min_ttl * 1000);
     *out = d;
     return 0;
 }

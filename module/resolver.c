@@ -26,6 +26,7 @@
 #include <unistd.h>
 #include <unbound.h>
 
+#include "cache.h"
 #include "query.h"
 
 #define DEFAULT_TRUST_ANCHOR "/usr/share/dns/root.key"
@@ -62,6 +63,7 @@ danehop_ctx *danehop_ctx_new(void)
         return NULL;
     ctx->query_ms = DEFAULT_QUERY_MS;
     ctx->total_ms = DEFAULT_TOTAL_MS;
+    ctx->cache_max = DH_CACHE_DEFAULT;
     return ctx;
 }
 
@@ -78,6 +80,8 @@ static void drop_ub(danehop_ctx *ctx)
         ub_ctx_delete(ctx->ub);
     ctx->ub = NULL;
     ctx->validated = 0;
+    /* decisions made under other settings must not be handed out */
+    dh_cache_clear(ctx->cache);
     /* with the context gone no callback can arrive for these any more */
     dh_tickets_free(ctx->orphans);
     ctx->orphans = NULL;
@@ -90,6 +94,7 @@ void danehop_ctx_free(danehop_ctx *ctx)
     if (ctx == NULL)
         return;
     drop_ub(ctx);
+    dh_cache_free(ctx->cache);
     free(ctx->unbound_conf);
     free(ctx->trust_anchor);
     free(ctx->resolv_conf);
@@ -160,6 +165,22 @@ int danehop_ctx_set_recursion(danehop_ctx *ctx, int on)
     ctx->recursion = on != 0;
     drop_ub(ctx);
     return 0;
+}
+
+int danehop_ctx_set_cache_size(danehop_ctx *ctx, size_t max)
+{
+    if (max > DH_CACHE_MAX)
+        return dh_resolver_error(ctx, "cache size %zu: at most %d decisions", max, DH_CACHE_MAX);
+    ctx->cache = dh_cache_free(ctx->cache);
+    ctx->cache_max = max;
+    return 0;
+}
+
+struct dh_cache *dh_resolver_cache(danehop_ctx *ctx)
+{
+    if (ctx->cache == NULL)
+        ctx->cache = dh_cache_new(ctx->cache_max);
+    return ctx->cache;
 }
 
 int danehop_ctx_set_timeouts(danehop_ctx *ctx, unsigned query_ms, unsigned total_ms)

@@ -15,6 +15,7 @@
 
 struct ub_ctx;
 struct dh_ticket;
+struct dh_cache;
 
 #define DH_MAX_FORWARDERS 8
 #define DH_ERR_MAX 512
@@ -33,6 +34,8 @@ struct danehop_ctx {
     pid_t ub_pid;             /* the process that created ub */
     int validated;            /* the trust-anchor probe succeeded on ub */
     struct dh_ticket *orphans; /* answers still owed by ub to finished batches */
+    struct dh_cache *cache;    /* recent decisions; NULL until first use */
+    size_t cache_max;
     char err[DH_ERR_MAX];
 };
 
@@ -41,6 +44,8 @@ struct danehop_ctx {
  * first use. NULL with ctx->err set when it cannot be set up.
  */
 struct ub_ctx *dh_resolver_get(danehop_ctx *ctx);
+/* dh_resolver_cache - the context's decision cache, created on first use */
+struct dh_cache *dh_resolver_cache(danehop_ctx *ctx);
 /* dh_resolver_error - set ctx->err (printf style); returns -1 */
 int dh_resolver_error(danehop_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
