@@ -103,6 +103,22 @@ int danehop_ctx_set_timeouts(danehop_ctx *ctx, unsigned query_ms, unsigned total
  * answers behind it runs out (at most 300 s; 5 s for decisions with a defer).
  */
 int danehop_ctx_set_cache_size(danehop_ctx *ctx, size_t max);
+/*
+ * danehop_ctx_load_config - read a danehop.conf(5) file: resolver settings
+ * (defaults for keys it does not set), logging and policy rules. All or
+ * nothing: on error (-1, danehop_ctx_error says "file:line: what") the
+ * context is unchanged. Setters called afterwards override the file.
+ */
+int danehop_ctx_load_config(danehop_ctx *ctx, const char *path);
+/*
+ * danehop_ctx_watch_config - re-read the loaded file when its mtime changes
+ * (one stat per resolve). While a changed file does not load,
+ * danehop_resolve() fails (-1): a shim then defers instead of guessing.
+ */
+int danehop_ctx_watch_config(danehop_ctx *ctx, int on);
+/* danehop_ctx_describe - the effective settings and rules, as text;
+ * caller frees with danehop_string_free */
+char *danehop_ctx_describe(const danehop_ctx *ctx);
 /* danehop_ctx_error - the last error on ctx ("" if none) */
 const char *danehop_ctx_error(const danehop_ctx *ctx);
 
@@ -206,6 +222,16 @@ char *danehop_decision_text(const danehop_decision *d);
  */
 char *danehop_host_log_line(const danehop_decision *d, size_t i);
 void danehop_string_free(char *s);
+
+/*
+ * danehop_log_decision - one line per host (or one for the domain) to where
+ * the configuration file's "log" key says; without that key, to fallback:
+ * DANEHOP_LOG_SYSLOG, DANEHOP_LOG_STDERR or DANEHOP_LOG_NONE.
+ */
+#define DANEHOP_LOG_NONE 0
+#define DANEHOP_LOG_SYSLOG 1
+#define DANEHOP_LOG_STDERR 2
+void danehop_log_decision(const danehop_ctx *ctx, const danehop_decision *d, int fallback);
 
 #ifdef __cplusplus
 }

@@ -70,6 +70,8 @@ struct danehop_decision {
     unsigned flags;
     int mx_secure;
     int implicit_mx;
+    int exempt;                /* a rule exempts the domain: no lookups */
+    const char *rule;          /* the policy rule applied to the domain */
     const char *reason;
     unsigned port;
     unsigned rounds;

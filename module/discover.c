@@ -28,6 +28,8 @@
 
 #include "cache.h"
 #include "candidate.h"
+#include "conffile.h"
+#include "policy.h"
 #include "danehop.h"
 #include "decision.h"
 #include "name.h"
@@ -41,6 +43,7 @@
 
 typedef struct job {
     danehop_ctx *ctx;
+    const dh_rules *rules;     /* the configuration's rules, or NULL */
     danehop_decision *d;
     long long deadline;
     int min_ttl;               /* smallest TTL of the answers used, seconds */
@@ -106,6 +109,9 @@ static dh_host_work *add_host(job *j, const char *name, unsigned pref)
     memset(w, 0, sizeof(*w));
     w->out = h;
     w->ia = w->iaaaa = w->icname = -1;
+    w->mandatory = j->d->policy == DANEHOP_POLICY_MANDATORY;
+    w->half = (j->d->flags & DANEHOP_F_HALF_DANE) != 0;
+    w->rule = j->d->rule;
     h->name = dh_arena_strdup(j->d->arena, name);
     h->preference = pref;
     h->action = DANEHOP_ACTION_DEFER;
@@ -253,7 +259,7 @@ static void insecure_mx(job *j)
     for (i = 0; i < j->nwork; i++) {
         dh_host_work *w = &j->work[i];
 
-        if (w->decided || !w->insecure_mx)
+        if (w->decided || !w->insecure_mx || w->half)
             continue;
         host_final(j, w, DANEHOP_ACTION_MAY,
                    dh_arena_printf(j->d->arena,
@@ -263,18 +269,57 @@ static void insecure_mx(job *j)
 }
 
 /* mandatory - RFC 7672 section 6: whatever is not DANE is not delivered */
-static void mandatory(danehop_decision *d)
+static void mandatory(job *j)
+{
+    danehop_decision *d = j->d;
+    size_t i;
+
+    for (i = 0; i < j->nwork; i++) {
+        danehop_host *h = j->work[i].out;
+
+        if (!j->work[i].mandatory || (h->action != DANEHOP_ACTION_MAY && h->action != DANEHOP_ACTION_ENCRYPT))
+            continue;
+        h->reason = dh_arena_printf(d->arena, "mandatory DANE%s%s%s, but %s",
+                                    j->work[i].rule ? " (" : "", j->work[i].rule ? j->work[i].rule : "",
+                                    j->work[i].rule ? ")" : "", h->reason);
+        h->action = DANEHOP_ACTION_DEFER;
+        h->sni = NULL;
+    }
+}
+
+static const char *rule_text(danehop_decision *d, const dh_rule_match *m)
+{
+    return dh_arena_printf(d->arena, "rule at line %u: %s%s%s", m->line, dh_rule_policy_name(m->policy),
+                           m->note ? ", " : "", m->note ? m->note : "");
+}
+
+/* host_rules - the first matching host rule sets that host's policy */
+static void host_rules(job *j)
 {
     size_t i;
 
-    for (i = 0; i < d->nhosts; i++) {
-        danehop_host *h = &d->hosts[i];
+    for (i = 0; j->rules && i < j->nwork; i++) {
+        dh_host_work *w = &j->work[i];
+        dh_rule_match m;
 
-        if (h->action != DANEHOP_ACTION_MAY && h->action != DANEHOP_ACTION_ENCRYPT)
+        if (w->decided)
             continue;
-        h->reason = dh_arena_printf(d->arena, "mandatory DANE, but %s", h->reason);
-        h->action = DANEHOP_ACTION_DEFER;
-        h->sni = NULL;
+        m = dh_rules_match(j->rules, w->name, 1);
+        if (m.error) {
+            host_final(j, w, DANEHOP_ACTION_DEFER,
+                       dh_arena_printf(j->d->arena, "policy rule at line %u cannot be evaluated for "
+                                       "%s (regex match limit): refusing to guess", m.line, w->name));
+            continue;
+        }
+        if (m.rule == NULL)
+            continue;
+        w->rule = rule_text(j->d, &m);
+        w->mandatory = m.policy == DH_RULE_DANE_ONLY;
+        w->half = m.policy == DH_RULE_HALF_DANE;
+        if (m.policy == DH_RULE_EXEMPT)
+            host_final(j, w, DANEHOP_ACTION_MAY,
+                       dh_arena_printf(j->d->arena, "exempt from DANE (%s): opportunistic TLS, no "
+                                       "DANE lookups", w->rule));
     }
 }
 
@@ -282,7 +327,7 @@ static void domain_status(danehop_decision *d)
 {
     size_t i, usable = 0;
 
-    if (d->status != DANEHOP_STATUS_OK)
+    if (d->status != DANEHOP_STATUS_OK || d->exempt)
         return;
     for (i = 0; i < d->nhosts; i++)
         if (d->hosts[i].action <= DANEHOP_ACTION_MAY)
@@ -324,6 +369,16 @@ static void run(job *j, const char *host)
         set_reason(d, "out of memory");
         goto out;
     }
+    if (d->exempt) {
+        /* no DANE lookups at all: not even the MX */
+        set_reason(d, "exempt from DANE (%s): opportunistic TLS", d->rule);
+        if (host != NULL)
+            host_final(j, add_host(j, host, 0), DANEHOP_ACTION_MAY, d->reason);
+        dh_batch_free(b1, j->ctx);
+        dh_batch_free(b2, j->ctx);
+        dh_batch_free(b3, j->ctx);
+        return;
+    }
     /* round 1 */
     if (!j->ctx->validated)
         iprobe = dh_batch_add(b1, ".", DH_T_DNSKEY);
@@ -346,8 +401,8 @@ static void run(job *j, const char *host)
         goto out;
     if (imx >= 0 && !mx_stage(j, dh_batch_answer(b1, imx), host))
         goto out;
-    if (!(d->flags & DANEHOP_F_HALF_DANE))
-        insecure_mx(j);
+    host_rules(j);
+    insecure_mx(j);
 
     /* round 2: addresses of every host not decided yet */
     for (i = 0; i < j->nwork; i++) {
@@ -380,8 +435,7 @@ static void run(job *j, const char *host)
         if (!j->work[i].decided)
             dh_candidate_decide(d, &j->work[i], b3);
 out:
-    if (d->policy == DANEHOP_POLICY_MANDATORY)
-        mandatory(d);
+    mandatory(j);
     domain_status(d);
     dh_batch_free(b1, j->ctx);
     dh_batch_free(b2, j->ctx);
@@ -394,6 +448,8 @@ int danehop_resolve(danehop_ctx *ctx, const char *domain, const char *host, unsi
     char ndomain[DH_NAME_BUF], nhost[DH_NAME_BUF];
     dh_name_status st;
     danehop_decision *d;
+    const dh_rules *rules;
+    dh_rule_match dm;
     dh_cache *cache;
     char key[2 * DH_NAME_BUF + 64];
     size_t i;
@@ -401,6 +457,7 @@ int danehop_resolve(danehop_ctx *ctx, const char *domain, const char *host, unsi
 
     *out = NULL;
     ctx->err[0] = '\0';
+    memset(&dm, 0, sizeof(dm));
     if (domain == NULL && host == NULL)
         return dh_resolver_error(ctx, "nothing to resolve: give a domain, a host, or both");
     if (domain != NULL && (st = dh_name_check(domain, ndomain)) != DH_NAME_OK)
@@ -411,6 +468,22 @@ int danehop_resolve(danehop_ctx *ctx, const char *domain, const char *host, unsi
         return dh_resolver_error(ctx, "port %u: must be 1 to 65535", port);
     if (policy != DANEHOP_POLICY_OPPORTUNISTIC && policy != DANEHOP_POLICY_MANDATORY)
         return dh_resolver_error(ctx, "unknown policy %d", (int) policy);
+    if (dh_config_refresh(ctx) != 0)
+        return -1;
+    rules = ctx->config ? ctx->config->rules : NULL;
+    if (domain != NULL && rules != NULL) {
+        dm = dh_rules_match(rules, ndomain, 0);
+        if (dm.error)
+            return dh_resolver_error(ctx, "policy rule at line %u cannot be evaluated for %s (regex "
+                                     "match limit): refusing to decide", dm.line, ndomain);
+        if (dm.rule != NULL) {
+            policy = dm.policy == DH_RULE_DANE_ONLY ? DANEHOP_POLICY_MANDATORY : DANEHOP_POLICY_OPPORTUNISTIC;
+            if (dm.policy == DH_RULE_HALF_DANE)
+                flags |= DANEHOP_F_HALF_DANE;
+            if (dm.port)
+                port = dm.port;
+        }
+    }
     snprintf(key, sizeof(key), "%s|%s|%u|%d|%u", domain ? ndomain : "", host ? nhost : "", port,
              (int) policy, flags);
     if ((cache = dh_resolver_cache(ctx)) != NULL &&
@@ -425,9 +498,14 @@ int danehop_resolve(danehop_ctx *ctx, const char *domain, const char *host, unsi
     d->port = port;
     d->policy = policy;
     d->flags = flags;
+    if (dm.rule != NULL) {
+        d->rule = rule_text(d, &dm);
+        d->exempt = dm.policy == DH_RULE_EXEMPT;
+    }
     d->hosts = dh_arena_alloc(d->arena, DH_MAX_HOSTS * sizeof(*d->hosts));
     memset(&j, 0, sizeof(j));
     j.ctx = ctx;
+    j.rules = rules;
     j.d = d;
     j.deadline = dh_now_ms() + ctx->total_ms;
     j.min_ttl = DH_CACHE_MAX_TTL;

@@ -73,8 +73,10 @@ char *danehop_decision_json(const danehop_decision *d)
                   danehop_status_name(d->status), d->mx_secure ? "true" : "false");
     dh_buf_add(&b, ",\"mx_owner\":");
     dh_buf_json_string(&b, d->mx_owner);
-    dh_buf_printf(&b, ",\"implicit_mx\":%s,\"rounds\":%u,\"reason\":", d->implicit_mx ? "true" : "false",
-                  d->rounds);
+    dh_buf_printf(&b, ",\"implicit_mx\":%s,\"exempt\":%s,\"rounds\":%u,\"rule\":",
+                  d->implicit_mx ? "true" : "false", d->exempt ? "true" : "false", d->rounds);
+    dh_buf_json_string(&b, d->rule);
+    dh_buf_add(&b, ",\"reason\":");
     dh_buf_json_string(&b, danehop_decision_reason(d));
     dh_buf_add(&b, ",\"hosts\":[");
     for (i = 0; i < d->nhosts; i++) {
@@ -119,6 +121,8 @@ char *danehop_decision_text(const danehop_decision *d)
                       danehop_status_name(d->status));
     if (d->reason)
         dh_buf_printf(&b, "  %s\n", d->reason);
+    if (d->rule && !d->exempt)
+        dh_buf_printf(&b, "  policy: %s\n", d->rule);
     for (i = 0; i < d->nhosts; i++) {
         const danehop_host *h = &d->hosts[i];
 

@@ -27,11 +27,9 @@
 #include <unbound.h>
 
 #include "cache.h"
+#include "conffile.h"
 #include "query.h"
 
-#define DEFAULT_TRUST_ANCHOR "/usr/share/dns/root.key"
-#define DEFAULT_QUERY_MS 10000
-#define DEFAULT_TOTAL_MS 30000
 
 static pthread_mutex_t config_lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -61,8 +59,8 @@ danehop_ctx *danehop_ctx_new(void)
 
     if (ctx == NULL)
         return NULL;
-    ctx->query_ms = DEFAULT_QUERY_MS;
-    ctx->total_ms = DEFAULT_TOTAL_MS;
+    ctx->query_ms = DH_DEFAULT_QUERY_MS;
+    ctx->total_ms = DH_DEFAULT_TOTAL_MS;
     ctx->cache_max = DH_CACHE_DEFAULT;
     return ctx;
 }
@@ -87,6 +85,11 @@ static void drop_ub(danehop_ctx *ctx)
     ctx->orphans = NULL;
 }
 
+void dh_resolver_reset(danehop_ctx *ctx)
+{
+    drop_ub(ctx);
+}
+
 void danehop_ctx_free(danehop_ctx *ctx)
 {
     int i;
@@ -95,6 +98,7 @@ void danehop_ctx_free(danehop_ctx *ctx)
         return;
     drop_ub(ctx);
     dh_cache_free(ctx->cache);
+    dh_config_free(ctx->config);
     free(ctx->unbound_conf);
     free(ctx->trust_anchor);
     free(ctx->resolv_conf);
@@ -240,7 +244,7 @@ static struct ub_ctx *build(danehop_ctx *ctx)
         }
     }
     if (ctx->trust_anchor != NULL || (ctx->unbound_conf == NULL)) {
-        const char *ta = ctx->trust_anchor ? ctx->trust_anchor : DEFAULT_TRUST_ANCHOR;
+        const char *ta = ctx->trust_anchor ? ctx->trust_anchor : DH_DEFAULT_TRUST_ANCHOR;
 
         if (access(ta, R_OK) != 0) {
             dh_resolver_error(ctx,

@@ -16,6 +16,11 @@
 struct ub_ctx;
 struct dh_ticket;
 struct dh_cache;
+struct dh_config;
+
+#define DH_DEFAULT_TRUST_ANCHOR "/usr/share/dns/root.key"
+#define DH_DEFAULT_QUERY_MS 10000
+#define DH_DEFAULT_TOTAL_MS 30000
 
 #define DH_MAX_FORWARDERS 8
 #define DH_ERR_MAX 512
@@ -36,6 +41,10 @@ struct danehop_ctx {
     struct dh_ticket *orphans; /* answers still owed by ub to finished batches */
     struct dh_cache *cache;    /* recent decisions; NULL until first use */
     size_t cache_max;
+    struct dh_config *config;  /* the loaded file: rules, logging */
+    int watch_config;          /* re-read when its mtime changes */
+    int config_broken;         /* the changed file does not load */
+    char config_error[DH_ERR_MAX];
     char err[DH_ERR_MAX];
 };
 
@@ -44,6 +53,8 @@ struct danehop_ctx {
  * first use. NULL with ctx->err set when it cannot be set up.
  */
 struct ub_ctx *dh_resolver_get(danehop_ctx *ctx);
+/* dh_resolver_reset - forget the libunbound context and cached decisions */
+void dh_resolver_reset(danehop_ctx *ctx);
 /* dh_resolver_cache - the context's decision cache, created on first use */
 struct dh_cache *dh_resolver_cache(danehop_ctx *ctx);
 /* dh_resolver_error - set ctx->err (printf style); returns -1 */

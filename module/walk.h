@@ -22,6 +22,9 @@ typedef struct dh_host_work {
     int from_mx;                 /* H is an exchange of a secure MX RRset */
     int insecure_mx;             /* H came from an insecure MX (half-DANE) */
     int decided;                 /* action final: no TLSA stage */
+    int mandatory;               /* mandatory DANE for this host */
+    int half;                    /* DANE even if the MX RRset is insecure */
+    const char *rule;            /* the policy rule that set the above, or NULL */
     int ia, iaaaa, icname;       /* questions of the address round */
     char final[DH_WIRE_NAME_BUF]; /* F: H after CNAME expansion */
     int alias;                   /* F differs from H */

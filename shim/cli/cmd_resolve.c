@@ -15,7 +15,7 @@
 
 enum {
     OPT_PORT = 256, OPT_MANDATORY, OPT_HALF, OPT_JSON, OPT_UBCONF, OPT_TA, OPT_FWD,
-    OPT_RESOLV, OPT_RECURSION, OPT_TIMEOUT, OPT_HOST, OPT_HELP
+    OPT_RESOLV, OPT_RECURSION, OPT_TIMEOUT, OPT_HOST, OPT_HELP, OPT_CONFIG
 };
 
 static const struct option options[] = {
@@ -31,6 +31,7 @@ static const struct option options[] = {
     { "timeout", required_argument, NULL, OPT_TIMEOUT },
     { "host", required_argument, NULL, OPT_HOST },
     { "help", no_argument, NULL, OPT_HELP },
+    { "config", required_argument, NULL, OPT_CONFIG },
     { NULL, 0, NULL, 0 },
 };
 
@@ -68,6 +69,12 @@ int cmd_resolve(int argc, char **argv)
 
     if (ctx == NULL)
         return fail(NULL, "out of memory");
+    /* the configuration file first, so that flags override it */
+    if (cli_load_config(ctx, argc, argv) != 0) {
+        fprintf(stderr, "danehop resolve: %s\n", danehop_ctx_error(ctx));
+        danehop_ctx_free(ctx);
+        return CLI_EXIT_USAGE;
+    }
     optind = 1;
     while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
         switch (c) {
@@ -109,6 +116,7 @@ int cmd_resolve(int argc, char **argv)
                 return fail(ctx, "--timeout");
             break;
         case OPT_HOST: host = optarg; break;
+        case OPT_CONFIG: break; /* loaded above */
         case OPT_HELP:
             printf("usage: danehop resolve [options] DOMAIN | --host HOST [DOMAIN]; see danehop(1)\n");
             danehop_ctx_free(ctx);
@@ -134,6 +142,7 @@ int cmd_resolve(int argc, char **argv)
     }
     fputs(out, stdout);
     danehop_string_free(out);
+    danehop_log_decision(ctx, d, DANEHOP_LOG_NONE);
     rc = danehop_decision_status(d) == DANEHOP_STATUS_DEFER ? CLI_EXIT_TEMPFAIL : CLI_EXIT_OK;
     danehop_decision_free(d);
     danehop_ctx_free(ctx);

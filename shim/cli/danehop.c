@@ -4,6 +4,7 @@
  * SYNOPSIS
  *   danehop resolve [options] DOMAIN
  *   danehop resolve [options] --host HOST [DOMAIN]
+ *   danehop check-config [FILE]
  *   danehop --version
  */
 #include <stdio.h>
@@ -18,7 +19,8 @@ static void usage(FILE *f)
             "usage: danehop resolve [--port N] [--mandatory] [--half-dane] [--json]\n"
             "                       [--unbound-conf FILE] [--trust-anchor FILE]\n"
             "                       [--forwarder ADDR]... [--resolv-conf FILE] [--recursion]\n"
-            "                       [--timeout SECONDS] [--host HOST] [DOMAIN]\n"
+            "                       [--timeout SECONDS] [--config FILE] [--host HOST] [DOMAIN]\n"
+            "       danehop check-config [FILE]\n"
             "       danehop --version\n"
             "See danehop(1).\n");
 }
@@ -31,6 +33,8 @@ int main(int argc, char **argv)
     }
     if (strcmp(argv[1], "resolve") == 0)
         return cmd_resolve(argc - 1, argv + 1);
+    if (strcmp(argv[1], "check-config") == 0)
+        return cmd_check_config(argc - 1, argv + 1);
     if (strcmp(argv[1], "--version") == 0) {
         printf("danehop %s\n", danehop_version());
         return CLI_EXIT_OK;

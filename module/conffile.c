@@ -1,0 +1,547 @@
+/*
+ * conffile.c - the danehop configuration file
+ *
+ * DESCRIPTION
+ *   Lines are "key = value" settings or rules; "#" starts a comment (on a
+ *   rule line, the comment is the rule's note and shows up in reasons).
+ *   Unknown keys, duplicate keys, over-long lines, bytes that are not UTF-8
+ *   and rules that do not compile are errors: a configuration that says
+ *   something other than what the admin meant must not be half-used.
+ *
+ *   danehop_ctx_load_config() applies a parsed file to a context in one
+ *   step; with watching on, danehop_resolve() re-reads the file when its
+ *   mtime changes and refuses to decide while it is broken.
+ */
+#include "conffile.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "cache.h"
+
+#define MAX_LINE 4096
+#define MAX_FILE (1024 * 1024)
+
+typedef struct parser {
+    dh_config *c;
+    const char *path;
+    unsigned line;
+    unsigned seen[16];  /* line where each key was set, for duplicates */
+    char *err;
+    size_t errlen;
+} parser;
+
+static int fail(parser *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static int fail(parser *p, const char *fmt, ...)
+{
+    char msg[400];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    if (p->line)
+        snprintf(p->err, p->errlen, "%s:%u: %s", p->path, p->line, msg);
+    else
+        snprintf(p->err, p->errlen, "%s: %s", p->path, msg);
+    return -1;
+}
+
+/* valid_utf8 - strict UTF-8 (no overlongs, no surrogates, no NUL) */
+static int valid_utf8(const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+
+    while (i < n) {
+        unsigned c = s[i], need, min, cp;
+
+        if (c == 0)
+            return 0;
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        if ((c & 0xe0) == 0xc0)
+            need = 1, min = 0x80, cp = c & 0x1f;
+        else if ((c & 0xf0) == 0xe0)
+            need = 2, min = 0x800, cp = c & 0x0f;
+        else if ((c & 0xf8) == 0xf0)
+            need = 3, min = 0x10000, cp = c & 0x07;
+        else
+            return 0;
+        for (unsigned k = 1; k <= need; k++) {
+            if (i + k >= n || (s[i + k] & 0xc0) != 0x80)
+                return 0;
+            cp = (cp << 6) | (s[i + k] & 0x3f);
+        }
+        if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+            return 0;
+        i += need + 1;
+    }
+    return 1;
+}
+
+static char *trim(char *s)
+{
+    char *e;
+
+    while (*s == ' ' || *s == '\t')
+        s++;
+    e = s + strlen(s);
+    while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+        *--e = '\0';
+    return s;
+}
+
+static int readable(parser *p, const char *key, const char *path)
+{
+    if (*path != '/')
+        return fail(p, "%s: give an absolute path", key);
+    if (access(path, R_OK) != 0)
+        return fail(p, "%s = %s: %s", key, path, strerror(errno));
+    return 0;
+}
+
+static int parse_seconds(parser *p, const char *key, const char *v, unsigned *ms)
+{
+    char *end;
+    double d = strtod(v, &end);
+
+    if (end == v || *end != '\0' || d < 0.01 || d > 600)
+        return fail(p, "%s = %s: seconds from 0.01 to 600", key, v);
+    *ms = (unsigned) (d * 1000 + 0.5);
+    return 0;
+}
+
+static int facility(const char *name)
+{
+    static const struct { const char *n; int f; } t[] = {
+        { "mail", LOG_MAIL }, { "daemon", LOG_DAEMON }, { "user", LOG_USER },
+        { "local0", LOG_LOCAL0 }, { "local1", LOG_LOCAL1 }, { "local2", LOG_LOCAL2 },
+        { "local3", LOG_LOCAL3 }, { "local4", LOG_LOCAL4 }, { "local5", LOG_LOCAL5 },
+        { "local6", LOG_LOCAL6 }, { "local7", LOG_LOCAL7 },
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+        if (strcmp(t[i].n, name) == 0)
+            return t[i].f;
+    return -1;
+}
+
+static const char *const keys[] = {
+    "unbound_conf", "trust_anchor", "resolv_conf", "forwarders", "recursion", "query_timeout",
+    "total_timeout", "cache_size", "log", "log_facility", "log_level", NULL,
+};
+
+static int setting(parser *p, const char *key, char *v)
+{
+    dh_config *c = p->c;
+    int k;
+
+    for (k = 0; keys[k] && strcmp(keys[k], key) != 0; k++)
+        ;
+    if (keys[k] == NULL)
+        return fail(p, "unknown key \"%.60s\" (known: unbound_conf, trust_anchor, resolv_conf, "
+                       "forwarders, recursion, query_timeout, total_timeout, cache_size, log, "
+                       "log_facility, log_level)", key);
+    if (p->seen[k])
+        return fail(p, "%s set twice (first at line %u)", key, p->seen[k]);
+    p->seen[k] = p->line;
+    if (*v == '\0')
+        return fail(p, "%s: empty value", key);
+    if (strcmp(key, "unbound_conf") == 0 || strcmp(key, "trust_anchor") == 0 ||
+        strcmp(key, "resolv_conf") == 0) {
+        char **slot = key[0] == 'u' ? &c->unbound_conf : key[0] == 't' ? &c->trust_anchor : &c->resolv_conf;
+
+        if (readable(p, key, v) != 0)
+            return -1;
+        return (*slot = strdup(v)) ? 0 : fail(p, "out of memory");
+    }
+    if (strcmp(key, "forwarders") == 0) {
+        char *tok, *save = NULL;
+
+        for (tok = strtok_r(v, " \t,", &save); tok; tok = strtok_r(NULL, " \t,", &save)) {
+            if (c->nforwarders == DH_MAX_FORWARDERS)
+                return fail(p, "forwarders: at most %d", DH_MAX_FORWARDERS);
+            if (strlen(tok) > 64 || strspn(tok, "0123456789abcdefABCDEF.:@") != strlen(tok))
+                return fail(p, "forwarders: \"%.64s\" is not an IP address (optionally @port)", tok);
+            if ((c->forwarders[c->nforwarders++] = strdup(tok)) == NULL)
+                return fail(p, "out of memory");
+        }
+        return 0;
+    }
+    if (strcmp(key, "recursion") == 0) {
+        if (strcmp(v, "yes") != 0 && strcmp(v, "no") != 0)
+            return fail(p, "recursion: yes or no");
+        c->recursion = v[0] == 'y';
+        return 0;
+    }
+    if (strcmp(key, "query_timeout") == 0)
+        return parse_seconds(p, key, v, &c->query_ms);
+    if (strcmp(key, "total_timeout") == 0)
+        return parse_seconds(p, key, v, &c->total_ms);
+    if (strcmp(key, "cache_size") == 0) {
+        char *end;
+        long n = strtol(v, &end, 10);
+
+        if (*end != '\0' || n < 0 || n > DH_CACHE_MAX)
+            return fail(p, "cache_size: 0 to %d decisions", DH_CACHE_MAX);
+        c->cache_size = n;
+        return 0;
+    }
+    if (strcmp(key, "log") == 0) {
+        if (strcmp(v, "syslog") == 0)
+            c->log = DH_LOG_SYSLOG;
+        else if (strcmp(v, "stderr") == 0)
+            c->log = DH_LOG_STDERR;
+        else if (strcmp(v, "none") == 0)
+            c->log = DH_LOG_NONE;
+        else if (strncmp(v, "file:", 5) == 0 && v[5] == '/') {
+            c->log = DH_LOG_FILE;
+            if ((c->log_file = strdup(v + 5)) == NULL)
+                return fail(p, "out of memory");
+        } else
+            return fail(p, "log: syslog, stderr, none or file:/absolute/path");
+        return 0;
+    }
+    if (strcmp(key, "log_facility") == 0) {
+        if ((c->log_facility = facility(v)) < 0)
+            return fail(p, "log_facility: mail, daemon, user or local0 to local7");
+        return 0;
+    }
+    /* log_level */
+    if (strcmp(v, "error") == 0)
+        c->log_level = LOG_ERR;
+    else if (strcmp(v, "warning") == 0)
+        c->log_level = LOG_WARNING;
+    else if (strcmp(v, "info") == 0)
+        c->log_level = LOG_INFO;
+    else if (strcmp(v, "debug") == 0)
+        c->log_level = LOG_DEBUG;
+    else
+        return fail(p, "log_level: error, warning, info or debug");
+    return 0;
+}
+
+static int rule(parser *p, char *line, char *note)
+{
+    static const struct { const char *n; dh_rule_policy p; } pol[] = {
+        { "dane", DH_RULE_DANE }, { "dane-only", DH_RULE_DANE_ONLY },
+        { "half-dane", DH_RULE_HALF_DANE }, { "exempt", DH_RULE_EXEMPT },
+    };
+    char *tok[5], *save = NULL, err[300];
+    unsigned port = 0;
+    int n = 0, i;
+    dh_rule_field field;
+
+    for (char *t = strtok_r(line, " \t", &save); t; t = strtok_r(NULL, " \t", &save)) {
+        if (n == 5)
+            return fail(p, "rule: too many words (policy field regex [port=N] [# note])");
+        tok[n++] = t;
+    }
+    for (i = 0; i < 4 && strcmp(pol[i].n, tok[0]) != 0; i++)
+        ;
+    if (i == 4)
+        return fail(p, "\"%.60s\" is neither a key = value setting nor a rule "
+                       "(dane, dane-only, half-dane, exempt)", tok[0]);
+    if (n < 3)
+        return fail(p, "rule: give policy, field (domain, host or any) and a regex");
+    if (strcmp(tok[1], "domain") == 0)
+        field = DH_MATCH_DOMAIN;
+    else if (strcmp(tok[1], "host") == 0)
+        field = DH_MATCH_HOST;
+    else if (strcmp(tok[1], "any") == 0)
+        field = DH_MATCH_ANY;
+    else
+        return fail(p, "rule: field \"%.60s\" is not domain, host or any", tok[1]);
+    if (n == 4) {
+        char *end;
+        unsigned long v;
+
+        if (strncmp(tok[3], "port=", 5) != 0)
+            return fail(p, "rule: \"%.60s\": only port=N may follow the regex", tok[3]);
+        v = strtoul(tok[3] + 5, &end, 10);
+        if (end == tok[3] + 5 || *end != '\0' || v < 1 || v > 65535)
+            return fail(p, "rule: port must be 1 to 65535");
+        port = (unsigned) v;
+    }
+    if (dh_rules_add(p->c->rules, pol[i].p, field, tok[2], port, note, p->line, err, sizeof(err)) != 0)
+        return fail(p, "rule: %s", err);
+    return 0;
+}
+
+static int parse_line(parser *p, char *raw)
+{
+    char *line = raw, *hash, *note = NULL, *eq;
+
+    /* a comment starts at a '#' at the start or after white space */
+    for (hash = line; (hash = strchr(hash, '#')) != NULL; hash++)
+        if (hash == line || hash[-1] == ' ' || hash[-1] == '\t') {
+            *hash = '\0';
+            note = trim(hash + 1);
+            break;
+        }
+    line = trim(line);
+    if (*line == '\0')
+        return 0;
+    eq = strchr(line, '=');
+    if (eq != NULL && strcspn(line, " \t") >= (size_t) (eq - line)) {
+        /* key=value or key = value: the key is the first word */
+        *eq = '\0';
+        return setting(p, trim(line), trim(eq + 1));
+    }
+    if (eq != NULL) {
+        char *sp = line + strcspn(line, " \t");
+        char *rest = trim(sp);
+
+        if (rest[0] == '=') {
+            *sp = '\0';
+            return setting(p, line, trim(rest + 1));
+        }
+    }
+    return rule(p, line, note);
+}
+
+int dh_config_parse(const char *path, dh_config **out, char *err, size_t errlen)
+{
+    parser p;
+    FILE *f;
+    struct stat st;
+    char *buf = NULL;
+    size_t cap = 0;
+    ssize_t len;
+    long total = 0;
+
+    memset(&p, 0, sizeof(p));
+    p.path = path;
+    p.err = err;
+    p.errlen = errlen;
+    *out = NULL;
+    if ((f = fopen(path, "r")) == NULL)
+        return fail(&p, "%s", strerror(errno));
+    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+        fclose(f);
+        return fail(&p, "not a regular file");
+    }
+    if ((p.c = calloc(1, sizeof(*p.c))) == NULL || (p.c->rules = dh_rules_new()) == NULL ||
+        (p.c->path = strdup(path)) == NULL) {
+        fclose(f);
+        dh_config_free(p.c);
+        return fail(&p, "out of memory");
+    }
+    p.c->mtime = st.st_mtim.tv_sec;
+    p.c->mtime_ns = st.st_mtim.tv_nsec;
+    p.c->recursion = -1;
+    p.c->cache_size = -1;
+    p.c->log_facility = LOG_MAIL;
+    p.c->log_level = LOG_INFO;
+    while ((len = getline(&buf, &cap, f)) > 0) {
+        p.line++;
+        total += len;
+        if (total > MAX_FILE) {
+            fail(&p, "file larger than %d bytes", MAX_FILE);
+            goto bad;
+        }
+        if ((size_t) len > MAX_LINE) {
+            fail(&p, "line longer than %d bytes", MAX_LINE);
+            goto bad;
+        }
+        if (buf[len - 1] == '\n')
+            buf[--len] = '\0';
+        if (!valid_utf8((unsigned char *) buf, (size_t) len)) {
+            fail(&p, "not UTF-8 text (or a NUL byte)");
+            goto bad;
+        }
+        if (parse_line(&p, buf) != 0)
+            goto bad;
+    }
+    if (ferror(f)) {
+        p.line = 0;
+        fail(&p, "read error: %s", strerror(errno));
+        goto bad;
+    }
+    free(buf);
+    fclose(f);
+    *out = p.c;
+    return 0;
+bad:
+    free(buf);
+    fclose(f);
+    dh_config_free(p.c);
+    return -1;
+}
+
+dh_config *dh_config_free(dh_config *c)
+{
+    int i;
+
+    if (c == NULL)
+        return NULL;
+    free(c->path);
+    free(c->unbound_conf);
+    free(c->trust_anchor);
+    free(c->resolv_conf);
+    for (i = 0; i < c->nforwarders; i++)
+        free(c->forwarders[i]);
+    free(c->log_file);
+    dh_rules_free(c->rules);
+    free(c);
+    return NULL;
+}
+
+/* ---- applying a file to a context ---------------------------------------- */
+
+static int replace_str(char **slot, const char *v)
+{
+    char *copy = NULL;
+
+    if (v != NULL && (copy = strdup(v)) == NULL)
+        return -1;
+    free(*slot);
+    *slot = copy;
+    return 0;
+}
+
+/*
+ * apply - defaults overlaid with the file: a key removed from the file on
+ * reload goes back to its default instead of keeping the old value.
+ */
+static int apply(danehop_ctx *ctx, dh_config *c)
+{
+    int i;
+
+    if (replace_str(&ctx->unbound_conf, c->unbound_conf) != 0 ||
+        replace_str(&ctx->trust_anchor, c->trust_anchor) != 0 ||
+        replace_str(&ctx->resolv_conf, c->resolv_conf) != 0)
+        return -1;
+    for (i = 0; i < ctx->nforwarders; i++)
+        free(ctx->forwarders[i]);
+    ctx->nforwarders = 0;
+    for (i = 0; i < c->nforwarders; i++) {
+        if ((ctx->forwarders[i] = strdup(c->forwarders[i])) == NULL)
+            return -1;
+        ctx->nforwarders++;
+    }
+    ctx->recursion = c->recursion > 0;
+    ctx->query_ms = c->query_ms ? c->query_ms : DH_DEFAULT_QUERY_MS;
+    ctx->total_ms = c->total_ms ? c->total_ms : DH_DEFAULT_TOTAL_MS;
+    if (ctx->total_ms < ctx->query_ms)
+        ctx->total_ms = ctx->query_ms;
+    ctx->cache_max = c->cache_size >= 0 ? (size_t) c->cache_size : DH_CACHE_DEFAULT;
+    ctx->cache = dh_cache_free(ctx->cache);
+    dh_config_free(ctx->config);
+    ctx->config = c;
+    ctx->config_broken = 0;
+    dh_resolver_reset(ctx);
+    return 0;
+}
+
+int danehop_ctx_load_config(danehop_ctx *ctx, const char *path)
+{
+    dh_config *c;
+    char err[DH_ERR_MAX - 64];
+
+    if (path == NULL || *path == '\0')
+        return dh_resolver_error(ctx, "configuration: empty path");
+    if (dh_config_parse(path, &c, err, sizeof(err)) != 0)
+        return dh_resolver_error(ctx, "%s", err);
+    if (apply(ctx, c) != 0) {
+        dh_config_free(c);
+        return dh_resolver_error(ctx, "configuration %s: out of memory", path);
+    }
+    return 0;
+}
+
+int danehop_ctx_watch_config(danehop_ctx *ctx, int on)
+{
+    ctx->watch_config = on != 0;
+    return 0;
+}
+
+int dh_config_refresh(danehop_ctx *ctx)
+{
+    struct stat st;
+    dh_config *c;
+    char err[DH_ERR_MAX - 96];
+
+    if (!ctx->watch_config || ctx->config == NULL)
+        return 0;
+    if (stat(ctx->config->path, &st) != 0) {
+        return dh_resolver_error(ctx, "configuration %s: %s; refusing to decide",
+                                 ctx->config->path, strerror(errno));
+    }
+    if (st.st_mtim.tv_sec == ctx->config->mtime && st.st_mtim.tv_nsec == ctx->config->mtime_ns) {
+        if (ctx->config_broken)
+            return dh_resolver_error(ctx, "%s", ctx->config_error);
+        return 0;
+    }
+    if (dh_config_parse(ctx->config->path, &c, err, sizeof(err)) != 0) {
+        /* remember which version is broken so it is not re-read per decision */
+        ctx->config->mtime = st.st_mtim.tv_sec;
+        ctx->config->mtime_ns = st.st_mtim.tv_nsec;
+        ctx->config_broken = 1;
+        snprintf(ctx->config_error, sizeof(ctx->config_error),
+                 "%s (configuration changed and does not load; refusing to decide)", err);
+        return dh_resolver_error(ctx, "%s", ctx->config_error);
+    }
+    if (apply(ctx, c) != 0) {
+        dh_config_free(c);
+        return dh_resolver_error(ctx, "configuration: out of memory");
+    }
+    return 0;
+}
+
+static const char *log_name(const dh_config *c)
+{
+    switch (c ? c->log : DH_LOG_UNSET) {
+    case DH_LOG_NONE: return "none";
+    case DH_LOG_SYSLOG: return "syslog";
+    case DH_LOG_STDERR: return "stderr";
+    case DH_LOG_FILE: return "file";
+    default: return "default (the program decides)";
+    }
+}
+
+char *danehop_ctx_describe(const danehop_ctx *ctx)
+{
+    const dh_config *c = ctx->config;
+    dh_buf b;
+    int i;
+
+    dh_buf_init(&b, 1024 * 1024);
+    dh_buf_printf(&b, "configuration: %s\n", c ? c->path : "(none)");
+    dh_buf_printf(&b, "unbound_conf: %s\n", ctx->unbound_conf ? ctx->unbound_conf : "(none)");
+    dh_buf_printf(&b, "trust_anchor: %s\n",
+                  ctx->trust_anchor ? ctx->trust_anchor
+                  : ctx->unbound_conf ? "(from unbound_conf)" : DH_DEFAULT_TRUST_ANCHOR);
+    if (ctx->nforwarders) {
+        dh_buf_add(&b, "resolver: forward to");
+        for (i = 0; i < ctx->nforwarders; i++)
+            dh_buf_printf(&b, " %s", ctx->forwarders[i]);
+        dh_buf_add(&b, "\n");
+    } else if (ctx->recursion) {
+        dh_buf_add(&b, "resolver: recursion from the root\n");
+    } else if (ctx->unbound_conf && !ctx->resolv_conf) {
+        dh_buf_add(&b, "resolver: as unbound_conf says\n");
+    } else {
+        dh_buf_printf(&b, "resolver: forward to the nameservers of %s\n",
+                      ctx->resolv_conf ? ctx->resolv_conf : "/etc/resolv.conf");
+    }
+    dh_buf_printf(&b, "query_timeout: %.2f s\ntotal_timeout: %.2f s\ncache_size: %zu\n",
+                  ctx->query_ms / 1000.0, ctx->total_ms / 1000.0, ctx->cache_max);
+    dh_buf_printf(&b, "log: %s%s%s\n", log_name(c), c && c->log == DH_LOG_FILE ? " " : "",
+                  c && c->log == DH_LOG_FILE ? c->log_file : "");
+    dh_buf_printf(&b, "rules: %zu\n", c ? dh_rules_count(c->rules) : (size_t) 0);
+    if (c)
+        dh_rules_describe(c->rules, &b);
+    return dh_buf_finish(&b);
+}

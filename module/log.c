@@ -1,0 +1,64 @@
+/*
+ * log.c - one line per decision, where the configuration says
+ *
+ * syslog() is used without openlog(): inside an MTA the MTA's own ident and
+ * options stay as they are. A log file is opened, appended to and closed per
+ * decision, so rotation needs no signal.
+ */
+#include "log.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <syslog.h>
+
+#include "conffile.h"
+#include "decision.h"
+
+static void emit(const dh_config *c, dh_log_dest dest, int prio, const char *line)
+{
+    FILE *f;
+
+    switch (dest) {
+    case DH_LOG_SYSLOG:
+        syslog(c->log_facility | prio, "%s", line);
+        break;
+    case DH_LOG_STDERR:
+        fprintf(stderr, "%s\n", line);
+        break;
+    case DH_LOG_FILE:
+        if ((f = fopen(c->log_file, "a")) != NULL) {
+            fprintf(f, "%s\n", line);
+            fclose(f);
+        }
+        break;
+    default:
+        break;
+    }
+}
+
+void danehop_log_decision(const danehop_ctx *ctx, const danehop_decision *d, int fallback)
+{
+    const dh_config *c = ctx->config;
+    dh_config defaults = { .log_facility = LOG_MAIL, .log_level = LOG_INFO };
+    dh_log_dest dest;
+    size_t i;
+
+    if (c == NULL || c->log == DH_LOG_UNSET) {
+        dest = fallback == DANEHOP_LOG_SYSLOG ? DH_LOG_SYSLOG
+             : fallback == DANEHOP_LOG_STDERR ? DH_LOG_STDERR : DH_LOG_NONE;
+        if (c == NULL)
+            c = &defaults;
+    } else {
+        dest = c->log;
+    }
+    if (dest == DH_LOG_NONE || c->log_level < LOG_INFO)
+        return;
+    for (i = 0; i == 0 || i < d->nhosts; i++) {
+        char *line = danehop_host_log_line(d, d->nhosts ? i : (size_t) -1);
+
+        if (line != NULL) {
+            emit(c, dest, d->status == DANEHOP_STATUS_DEFER ? LOG_WARNING : LOG_INFO, line);
+            danehop_string_free(line);
+        }
+    }
+}
