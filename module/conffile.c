@@ -160,7 +160,7 @@ static int setting(parser *p, const char *key, char *v)
         return fail(p, "%s: empty value", key);
     if (strcmp(key, "unbound_conf") == 0 || strcmp(key, "trust_anchor") == 0 ||
         strcmp(key, "resolv_conf") == 0) {
-        char **slot = key[0] == 'u' ? &c->unbound_conf : key[0] == 't' ? &c->trust_anchor : &c->resolv_conf;
+        char **slot = key[0] == 'u' ? &c->res.unbound_conf : key[0] == 't' ? &c->res.trust_anchor : &c->res.resolv_conf;
 
         if (readable(p, key, v) != 0)
             return -1;
@@ -170,11 +170,11 @@ static int setting(parser *p, const char *key, char *v)
         char *tok, *save = NULL;
 
         for (tok = strtok_r(v, " \t,", &save); tok; tok = strtok_r(NULL, " \t,", &save)) {
-            if (c->nforwarders == DH_MAX_FORWARDERS)
+            if (c->res.nforwarders == DH_MAX_FORWARDERS)
                 return fail(p, "forwarders: at most %d", DH_MAX_FORWARDERS);
             if (strlen(tok) > 64 || strspn(tok, "0123456789abcdefABCDEF.:@") != strlen(tok))
                 return fail(p, "forwarders: \"%.64s\" is not an IP address (optionally @port)", tok);
-            if ((c->forwarders[c->nforwarders++] = strdup(tok)) == NULL)
+            if ((c->res.forwarders[c->res.nforwarders++] = strdup(tok)) == NULL)
                 return fail(p, "out of memory");
         }
         return 0;
@@ -382,16 +382,10 @@ bad:
 
 dh_config *dh_config_free(dh_config *c)
 {
-    int i;
-
     if (c == NULL)
         return NULL;
     free(c->path);
-    free(c->unbound_conf);
-    free(c->trust_anchor);
-    free(c->resolv_conf);
-    for (i = 0; i < c->nforwarders; i++)
-        free(c->forwarders[i]);
+    dh_settings_clear(&c->res);
     free(c->log_file);
     dh_rules_free(c->rules);
     free(c);
@@ -400,37 +394,20 @@ dh_config *dh_config_free(dh_config *c)
 
 /* ---- applying a file to a context ---------------------------------------- */
 
-static int replace_str(char **slot, const char *v)
-{
-    char *copy = NULL;
-
-    if (v != NULL && (copy = strdup(v)) == NULL)
-        return -1;
-    free(*slot);
-    *slot = copy;
-    return 0;
-}
-
 /*
  * apply - defaults overlaid with the file: a key removed from the file on
  * reload goes back to its default instead of keeping the old value.
  */
 static int apply(danehop_ctx *ctx, dh_config *c)
 {
-    int i;
+    dh_settings res;
 
-    if (replace_str(&ctx->unbound_conf, c->unbound_conf) != 0 ||
-        replace_str(&ctx->trust_anchor, c->trust_anchor) != 0 ||
-        replace_str(&ctx->resolv_conf, c->resolv_conf) != 0)
+    /* copy first: on failure the context keeps what it had */
+    memset(&res, 0, sizeof(res));
+    if (dh_settings_copy(&res, &c->res) != 0)
         return -1;
-    for (i = 0; i < ctx->nforwarders; i++)
-        free(ctx->forwarders[i]);
-    ctx->nforwarders = 0;
-    for (i = 0; i < c->nforwarders; i++) {
-        if ((ctx->forwarders[i] = strdup(c->forwarders[i])) == NULL)
-            return -1;
-        ctx->nforwarders++;
-    }
+    dh_settings_clear(&ctx->res);
+    ctx->res = res;
     ctx->recursion = c->recursion > 0;
     ctx->query_ms = c->query_ms ? c->query_ms : DH_DEFAULT_QUERY_MS;
     ctx->total_ms = c->total_ms ? c->total_ms : DH_DEFAULT_TOTAL_MS;
@@ -519,22 +496,22 @@ char *danehop_ctx_describe(const danehop_ctx *ctx)
 
     dh_buf_init(&b, 1024 * 1024);
     dh_buf_printf(&b, "configuration: %s\n", c ? c->path : "(none)");
-    dh_buf_printf(&b, "unbound_conf: %s\n", ctx->unbound_conf ? ctx->unbound_conf : "(none)");
+    dh_buf_printf(&b, "unbound_conf: %s\n", ctx->res.unbound_conf ? ctx->res.unbound_conf : "(none)");
     dh_buf_printf(&b, "trust_anchor: %s\n",
-                  ctx->trust_anchor ? ctx->trust_anchor
-                  : ctx->unbound_conf ? "(from unbound_conf)" : DH_DEFAULT_TRUST_ANCHOR);
-    if (ctx->nforwarders) {
+                  ctx->res.trust_anchor ? ctx->res.trust_anchor
+                  : ctx->res.unbound_conf ? "(from unbound_conf)" : DH_DEFAULT_TRUST_ANCHOR);
+    if (ctx->res.nforwarders) {
         dh_buf_add(&b, "resolver: forward to");
-        for (i = 0; i < ctx->nforwarders; i++)
-            dh_buf_printf(&b, " %s", ctx->forwarders[i]);
+        for (i = 0; i < ctx->res.nforwarders; i++)
+            dh_buf_printf(&b, " %s", ctx->res.forwarders[i]);
         dh_buf_add(&b, "\n");
     } else if (ctx->recursion) {
         dh_buf_add(&b, "resolver: recursion from the root\n");
-    } else if (ctx->unbound_conf && !ctx->resolv_conf) {
+    } else if (ctx->res.unbound_conf && !ctx->res.resolv_conf) {
         dh_buf_add(&b, "resolver: as unbound_conf says\n");
     } else {
         dh_buf_printf(&b, "resolver: forward to the nameservers of %s\n",
-                      ctx->resolv_conf ? ctx->resolv_conf : "/etc/resolv.conf");
+                      ctx->res.resolv_conf ? ctx->res.resolv_conf : "/etc/resolv.conf");
     }
     dh_buf_printf(&b, "query_timeout: %.2f s\ntotal_timeout: %.2f s\ncache_size: %zu\n",
                   ctx->query_ms / 1000.0, ctx->total_ms / 1000.0, ctx->cache_max);

@@ -22,11 +22,7 @@ typedef struct dh_config {
     char *path;
     time_t mtime;
     long mtime_ns;
-    char *unbound_conf;
-    char *trust_anchor;
-    char *resolv_conf;
-    char *forwarders[DH_MAX_FORWARDERS];
-    int nforwarders;
+    dh_settings res;
     int recursion;          /* -1 unset */
     unsigned query_ms;      /* 0 unset */
     unsigned total_ms;

@@ -85,6 +85,41 @@ static void drop_ub(danehop_ctx *ctx)
     ctx->orphans = NULL;
 }
 
+void dh_settings_clear(dh_settings *s)
+{
+    int i;
+
+    free(s->unbound_conf);
+    free(s->trust_anchor);
+    free(s->resolv_conf);
+    for (i = 0; i < s->nforwarders; i++)
+        free(s->forwarders[i]);
+    memset(s, 0, sizeof(*s));
+}
+
+static int dup_opt(char **dst, const char *src)
+{
+    return src == NULL || (*dst = strdup(src)) != NULL ? 0 : -1;
+}
+
+int dh_settings_copy(dh_settings *dst, const dh_settings *src)
+{
+    int i;
+
+    dh_settings_clear(dst);
+    if (dup_opt(&dst->unbound_conf, src->unbound_conf) != 0 ||
+        dup_opt(&dst->trust_anchor, src->trust_anchor) != 0 ||
+        dup_opt(&dst->resolv_conf, src->resolv_conf) != 0)
+        goto fail;
+    for (i = 0; i < src->nforwarders; i++, dst->nforwarders++)
+        if ((dst->forwarders[i] = strdup(src->forwarders[i])) == NULL)
+            goto fail;
+    return 0;
+fail:
+    dh_settings_clear(dst);
+    return -1;
+}
+
 void dh_resolver_reset(danehop_ctx *ctx)
 {
     drop_ub(ctx);
@@ -92,18 +127,12 @@ void dh_resolver_reset(danehop_ctx *ctx)
 
 void danehop_ctx_free(danehop_ctx *ctx)
 {
-    int i;
-
     if (ctx == NULL)
         return;
     drop_ub(ctx);
     dh_cache_free(ctx->cache);
     dh_config_free(ctx->config);
-    free(ctx->unbound_conf);
-    free(ctx->trust_anchor);
-    free(ctx->resolv_conf);
-    for (i = 0; i < ctx->nforwarders; i++)
-        free(ctx->forwarders[i]);
+    dh_settings_clear(&ctx->res);
     free(ctx);
 }
 
@@ -130,17 +159,17 @@ static int set_path(danehop_ctx *ctx, char **slot, const char *path, const char 
 
 int danehop_ctx_set_unbound_conf(danehop_ctx *ctx, const char *path)
 {
-    return set_path(ctx, &ctx->unbound_conf, path, "unbound configuration");
+    return set_path(ctx, &ctx->res.unbound_conf, path, "unbound configuration");
 }
 
 int danehop_ctx_set_trust_anchor(danehop_ctx *ctx, const char *path)
 {
-    return set_path(ctx, &ctx->trust_anchor, path, "trust anchor");
+    return set_path(ctx, &ctx->res.trust_anchor, path, "trust anchor");
 }
 
 int danehop_ctx_set_resolv_conf(danehop_ctx *ctx, const char *path)
 {
-    return set_path(ctx, &ctx->resolv_conf, path, "resolv.conf");
+    return set_path(ctx, &ctx->res.resolv_conf, path, "resolv.conf");
 }
 
 int danehop_ctx_add_forwarder(danehop_ctx *ctx, const char *addr)
@@ -149,7 +178,7 @@ int danehop_ctx_add_forwarder(danehop_ctx *ctx, const char *addr)
 
     if (addr == NULL || *addr == '\0')
         return dh_resolver_error(ctx, "forwarder: empty address");
-    if (ctx->nforwarders >= DH_MAX_FORWARDERS)
+    if (ctx->res.nforwarders >= DH_MAX_FORWARDERS)
         return dh_resolver_error(ctx, "forwarder %s: at most %d forwarders", addr, DH_MAX_FORWARDERS);
     n = strlen(addr);
     if (n > 64)
@@ -157,9 +186,9 @@ int danehop_ctx_add_forwarder(danehop_ctx *ctx, const char *addr)
     for (i = 0; i < n; i++)
         if (!strchr("0123456789abcdefABCDEF.:@", addr[i]))
             return dh_resolver_error(ctx, "forwarder %s: not an IP address (optionally @port)", addr);
-    if ((ctx->forwarders[ctx->nforwarders] = strdup(addr)) == NULL)
+    if ((ctx->res.forwarders[ctx->res.nforwarders] = strdup(addr)) == NULL)
         return dh_resolver_error(ctx, "out of memory");
-    ctx->nforwarders++;
+    ctx->res.nforwarders++;
     drop_ub(ctx);
     return 0;
 }
@@ -233,18 +262,18 @@ static struct ub_ctx *build(danehop_ctx *ctx)
     }
     /* generic reasons for bogus answers help nobody: ask for details */
     ub_ctx_set_option(ub, "val-log-level:", "2");
-    if (ctx->unbound_conf != NULL) {
+    if (ctx->res.unbound_conf != NULL) {
         pthread_mutex_lock(&config_lock);
-        r = ub_ctx_config(ub, ctx->unbound_conf);
+        r = ub_ctx_config(ub, ctx->res.unbound_conf);
         pthread_mutex_unlock(&config_lock);
         if (r != 0) {
             dh_resolver_error(ctx, "unbound configuration %s: %s (check it with unbound-checkconf)",
-                              ctx->unbound_conf, r == UB_SYNTAX ? "syntax error" : ub_strerror(r));
+                              ctx->res.unbound_conf, r == UB_SYNTAX ? "syntax error" : ub_strerror(r));
             goto fail;
         }
     }
-    if (ctx->trust_anchor != NULL || (ctx->unbound_conf == NULL)) {
-        const char *ta = ctx->trust_anchor ? ctx->trust_anchor : DH_DEFAULT_TRUST_ANCHOR;
+    if (ctx->res.trust_anchor != NULL || (ctx->res.unbound_conf == NULL)) {
+        const char *ta = ctx->res.trust_anchor ? ctx->res.trust_anchor : DH_DEFAULT_TRUST_ANCHOR;
 
         if (access(ta, R_OK) != 0) {
             dh_resolver_error(ctx,
@@ -261,18 +290,18 @@ static struct ub_ctx *build(danehop_ctx *ctx)
         dh_resolver_error(ctx,
                           "unbound configuration %s sets no trust anchor: refusing to run, since "
                           "every answer would look insecure and DANE would silently be off",
-                          ctx->unbound_conf);
+                          ctx->res.unbound_conf);
         goto fail;
     }
-    for (i = 0; i < ctx->nforwarders; i++)
-        if ((r = ub_ctx_set_fwd(ub, ctx->forwarders[i])) != 0) {
-            dh_resolver_error(ctx, "forwarder %s: %s", ctx->forwarders[i], ub_strerror(r));
+    for (i = 0; i < ctx->res.nforwarders; i++)
+        if ((r = ub_ctx_set_fwd(ub, ctx->res.forwarders[i])) != 0) {
+            dh_resolver_error(ctx, "forwarder %s: %s", ctx->res.forwarders[i], ub_strerror(r));
             goto fail;
         }
-    if (ctx->nforwarders == 0 && !ctx->recursion && (ctx->unbound_conf == NULL || ctx->resolv_conf)) {
+    if (ctx->res.nforwarders == 0 && !ctx->recursion && (ctx->res.unbound_conf == NULL || ctx->res.resolv_conf)) {
         /* default: the system's resolvers, which must pass DNSSEC records */
-        if ((r = ub_ctx_resolvconf(ub, ctx->resolv_conf)) != 0) {
-            dh_resolver_error(ctx, "%s: %s", ctx->resolv_conf ? ctx->resolv_conf : "/etc/resolv.conf",
+        if ((r = ub_ctx_resolvconf(ub, ctx->res.resolv_conf)) != 0) {
+            dh_resolver_error(ctx, "%s: %s", ctx->res.resolv_conf ? ctx->res.resolv_conf : "/etc/resolv.conf",
                               ub_strerror(r));
             goto fail;
         }

@@ -25,12 +25,25 @@ struct dh_config;
 #define DH_MAX_FORWARDERS 8
 #define DH_ERR_MAX 512
 
-struct danehop_ctx {
+/*
+ * dh_settings - where the resolver's answers come from; the context and the
+ * configuration file hold the same shape, so applying a file is a copy
+ */
+typedef struct dh_settings {
     char *unbound_conf;
     char *trust_anchor;
     char *resolv_conf;
     char *forwarders[DH_MAX_FORWARDERS];
     int nforwarders;
+} dh_settings;
+
+/* dh_settings_clear - free and zero */
+void dh_settings_clear(dh_settings *s);
+/* dh_settings_copy - dst becomes a deep copy of src; -1 (dst cleared) when out of memory */
+int dh_settings_copy(dh_settings *dst, const dh_settings *src);
+
+struct danehop_ctx {
+    dh_settings res;
     int recursion;
     unsigned query_ms;
     unsigned total_ms;

@@ -35,6 +35,17 @@ static const struct option options[] = {
     { NULL, 0, NULL, 0 },
 };
 
+/* set_resolver - the flags that take a path or address for the resolver */
+static int set_resolver(danehop_ctx *ctx, int opt, const char *arg, const char **flag)
+{
+    switch (opt) {
+    case OPT_UBCONF: *flag = "--unbound-conf"; return danehop_ctx_set_unbound_conf(ctx, arg);
+    case OPT_TA: *flag = "--trust-anchor"; return danehop_ctx_set_trust_anchor(ctx, arg);
+    case OPT_FWD: *flag = "--forwarder"; return danehop_ctx_add_forwarder(ctx, arg);
+    default: *flag = "--resolv-conf"; return danehop_ctx_set_resolv_conf(ctx, arg);
+    }
+}
+
 static int parse_uint(const char *s, unsigned long max, unsigned long *out)
 {
     char *end;
@@ -62,7 +73,7 @@ int cmd_resolve(int argc, char **argv)
     danehop_policy policy = DANEHOP_POLICY_OPPORTUNISTIC;
     unsigned flags = 0;
     unsigned long port = 25, secs;
-    const char *host = NULL, *domain = NULL;
+    const char *host = NULL, *domain = NULL, *flag;
     int json = 0, c, rc;
     danehop_decision *d = NULL;
     char *out;
@@ -89,20 +100,11 @@ int cmd_resolve(int argc, char **argv)
         case OPT_HALF: flags |= DANEHOP_F_HALF_DANE; break;
         case OPT_JSON: json = 1; break;
         case OPT_UBCONF:
-            if (danehop_ctx_set_unbound_conf(ctx, optarg) != 0)
-                return fail(ctx, "--unbound-conf");
-            break;
         case OPT_TA:
-            if (danehop_ctx_set_trust_anchor(ctx, optarg) != 0)
-                return fail(ctx, "--trust-anchor");
-            break;
         case OPT_FWD:
-            if (danehop_ctx_add_forwarder(ctx, optarg) != 0)
-                return fail(ctx, "--forwarder");
-            break;
         case OPT_RESOLV:
-            if (danehop_ctx_set_resolv_conf(ctx, optarg) != 0)
-                return fail(ctx, "--resolv-conf");
+            if (set_resolver(ctx, c, optarg, &flag) != 0)
+                return fail(ctx, flag);
             break;
         case OPT_RECURSION: danehop_ctx_set_recursion(ctx, 1); break;
         case OPT_TIMEOUT:

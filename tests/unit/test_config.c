@@ -63,7 +63,7 @@ int main(void)
         return done_testing();
     is_int(c->query_ms, 2500, "query_timeout in ms");
     is_int(c->cache_size, 10, "cache_size");
-    is_int(c->nforwarders, 2, "two forwarders");
+    is_int(c->res.nforwarders, 2, "two forwarders");
     is_int(c->log, DH_LOG_FILE, "log to a file");
     is_int(dh_rules_count(c->rules), 3, "three rules");
     m = dh_rules_match(c->rules, "legacy.example", 0);
