@@ -210,6 +210,52 @@ size_t danehop_host_hop_count(const danehop_host *h);
 int danehop_host_hop(const danehop_host *h, size_t i, const char **name, const char **cname,
                      int *secure);
 
+/* ---- certificate verification (OpenSSL DANE) ----------------------------- */
+
+typedef struct danehop_verdict danehop_verdict;
+
+/* one TLSA record, as given on a command line or taken from a decision */
+typedef struct danehop_tlsa_rr {
+    uint8_t usage, selector, mtype;
+    const unsigned char *data;
+    size_t len;
+} danehop_tlsa_rr;
+
+/* most records danehop_verify_host() hands on */
+#define DH_TLSA_MAX 64
+
+/*
+ * danehop_verify - verify a chain the server presented (DER certificates,
+ * leaf first; order of the rest does not matter) against TLSA records with
+ * OpenSSL's DANE verifier. names[0] is the base domain (the primary
+ * reference name); all names are used for DANE-TA name checks only
+ * (RFC 7672 3.2). At most 16 certificates of at most 64 KiB. Returns NULL
+ * only when out of memory; free with danehop_verdict_free().
+ */
+danehop_verdict *danehop_verify(const danehop_tlsa_rr *recs, size_t nrecs, const char *const *names,
+                                size_t nnames, const unsigned char *const *der, const size_t *derlen,
+                                size_t nder);
+/* danehop_verify_host - the same with the TLSA set and names of a dane decision */
+danehop_verdict *danehop_verify_host(const danehop_host *h, const unsigned char *const *der,
+                                     const size_t *derlen, size_t nder);
+int danehop_verdict_authenticated(const danehop_verdict *v);
+/* what matched (usage, selector, matching type, depth), or why nothing did */
+const char *danehop_verdict_reason(const danehop_verdict *v);
+int danehop_verdict_match(const danehop_verdict *v, int *usage, int *selector, int *mtype, int *depth);
+/* the reference name the certificate matched (DANE-TA), or NULL */
+const char *danehop_verdict_peername(const danehop_verdict *v);
+void danehop_verdict_free(danehop_verdict *v);
+
+/*
+ * danehop_ssl_apply - for OpenSSL-based MTAs: set up a client SSL object
+ * (before the handshake, on an SSL_CTX with SSL_CTX_dane_enable done) for a
+ * dane decision: SNI = base domain, DANE with the usable records, reference
+ * names, no name checks for DANE-EE. Then check SSL_get_verify_result()
+ * after the handshake. Returns 0, or -1 (do not connect).
+ */
+struct ssl_st;
+int danehop_ssl_apply(struct ssl_st *ssl, const danehop_host *h);
+
 /* ---- rendering ---------------------------------------------------------- */
 
 /* danehop_decision_json - one JSON object; caller frees with danehop_string_free */

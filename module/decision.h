@@ -52,7 +52,7 @@ struct danehop_host {
     size_t nunusable;
     const char **unusable;
     size_t nnames;
-    const char **names;
+    const char *const *names;
     size_t naddrs;
     const char **addrs;
     size_t nhops;

@@ -13,52 +13,18 @@
 #include "cli.h"
 #include "danehop.h"
 
-enum {
-    OPT_PORT = 256, OPT_MANDATORY, OPT_HALF, OPT_JSON, OPT_UBCONF, OPT_TA, OPT_FWD,
-    OPT_RESOLV, OPT_RECURSION, OPT_TIMEOUT, OPT_HOST, OPT_HELP, OPT_CONFIG
-};
+enum { OPT_PORT = 256, OPT_MANDATORY, OPT_HALF, OPT_JSON, OPT_HOST, OPT_HELP };
 
 static const struct option options[] = {
     { "port", required_argument, NULL, OPT_PORT },
     { "mandatory", no_argument, NULL, OPT_MANDATORY },
     { "half-dane", no_argument, NULL, OPT_HALF },
     { "json", no_argument, NULL, OPT_JSON },
-    { "unbound-conf", required_argument, NULL, OPT_UBCONF },
-    { "trust-anchor", required_argument, NULL, OPT_TA },
-    { "forwarder", required_argument, NULL, OPT_FWD },
-    { "resolv-conf", required_argument, NULL, OPT_RESOLV },
-    { "recursion", no_argument, NULL, OPT_RECURSION },
-    { "timeout", required_argument, NULL, OPT_TIMEOUT },
     { "host", required_argument, NULL, OPT_HOST },
     { "help", no_argument, NULL, OPT_HELP },
-    { "config", required_argument, NULL, OPT_CONFIG },
+    CLI_RESOLVER_OPTIONS,
     { NULL, 0, NULL, 0 },
 };
-
-/* set_resolver - the flags that take a path or address for the resolver */
-static int set_resolver(danehop_ctx *ctx, int opt, const char *arg, const char **flag)
-{
-    switch (opt) {
-    case OPT_UBCONF: *flag = "--unbound-conf"; return danehop_ctx_set_unbound_conf(ctx, arg);
-    case OPT_TA: *flag = "--trust-anchor"; return danehop_ctx_set_trust_anchor(ctx, arg);
-    case OPT_FWD: *flag = "--forwarder"; return danehop_ctx_add_forwarder(ctx, arg);
-    default: *flag = "--resolv-conf"; return danehop_ctx_set_resolv_conf(ctx, arg);
-    }
-}
-
-static int parse_uint(const char *s, unsigned long max, unsigned long *out)
-{
-    char *end;
-    unsigned long v;
-
-    if (*s < '0' || *s > '9')
-        return -1;
-    v = strtoul(s, &end, 10);
-    if (*end != '\0' || v > max)
-        return -1;
-    *out = v;
-    return 0;
-}
 
 static int fail(danehop_ctx *ctx, const char *what)
 {
@@ -72,8 +38,8 @@ int cmd_resolve(int argc, char **argv)
     danehop_ctx *ctx = danehop_ctx_new();
     danehop_policy policy = DANEHOP_POLICY_OPPORTUNISTIC;
     unsigned flags = 0;
-    unsigned long port = 25, secs;
-    const char *host = NULL, *domain = NULL, *flag;
+    unsigned long port = 25;
+    const char *host = NULL, *domain = NULL;
     int json = 0, c, rc;
     danehop_decision *d = NULL;
     char *out;
@@ -90,7 +56,7 @@ int cmd_resolve(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
         switch (c) {
         case OPT_PORT:
-            if (parse_uint(optarg, 65535, &port) != 0 || port == 0) {
+            if (cli_parse_uint(optarg, 65535, &port) != 0 || port == 0) {
                 fprintf(stderr, "danehop resolve: --port %s: must be 1 to 65535\n", optarg);
                 danehop_ctx_free(ctx);
                 return CLI_EXIT_USAGE;
@@ -99,33 +65,16 @@ int cmd_resolve(int argc, char **argv)
         case OPT_MANDATORY: policy = DANEHOP_POLICY_MANDATORY; break;
         case OPT_HALF: flags |= DANEHOP_F_HALF_DANE; break;
         case OPT_JSON: json = 1; break;
-        case OPT_UBCONF:
-        case OPT_TA:
-        case OPT_FWD:
-        case OPT_RESOLV:
-            if (set_resolver(ctx, c, optarg, &flag) != 0)
-                return fail(ctx, flag);
-            break;
-        case OPT_RECURSION: danehop_ctx_set_recursion(ctx, 1); break;
-        case OPT_TIMEOUT:
-            if (parse_uint(optarg, 600, &secs) != 0 || secs == 0) {
-                fprintf(stderr, "danehop resolve: --timeout %s: seconds, 1 to 600\n", optarg);
-                danehop_ctx_free(ctx);
-                return CLI_EXIT_USAGE;
-            }
-            /* a round may take all of it: the total bounds the whole decision */
-            if (danehop_ctx_set_timeouts(ctx, (unsigned) secs * 1000, (unsigned) secs * 1000) != 0)
-                return fail(ctx, "--timeout");
-            break;
         case OPT_HOST: host = optarg; break;
-        case OPT_CONFIG: break; /* loaded above */
         case OPT_HELP:
             printf("usage: danehop resolve [options] DOMAIN | --host HOST [DOMAIN]; see danehop(1)\n");
             danehop_ctx_free(ctx);
             return CLI_EXIT_OK;
         default:
-            danehop_ctx_free(ctx);
-            return CLI_EXIT_USAGE;
+            if (cli_resolver_option(ctx, "resolve", c, optarg) != 1) {
+                danehop_ctx_free(ctx);
+                return CLI_EXIT_USAGE;
+            }
         }
     }
     if (optind < argc)

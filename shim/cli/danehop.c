@@ -20,6 +20,8 @@ static void usage(FILE *f)
             "                       [--unbound-conf FILE] [--trust-anchor FILE]\n"
             "                       [--forwarder ADDR]... [--resolv-conf FILE] [--recursion]\n"
             "                       [--timeout SECONDS] [--config FILE] [--host HOST] [DOMAIN]\n"
+            "       danehop verify [--json] --tlsa 'U S M HEX'... [--name NAME]... CHAIN.pem\n"
+            "       danehop verify [--json] [--port N] --host HOST [DOMAIN] CHAIN.pem\n"
             "       danehop check-config [FILE]\n"
             "       danehop --version\n"
             "See danehop(1).\n");
@@ -33,6 +35,8 @@ int main(int argc, char **argv)
     }
     if (strcmp(argv[1], "resolve") == 0)
         return cmd_resolve(argc - 1, argv + 1);
+    if (strcmp(argv[1], "verify") == 0)
+        return cmd_verify(argc - 1, argv + 1);
     if (strcmp(argv[1], "check-config") == 0)
         return cmd_check_config(argc - 1, argv + 1);
     if (strcmp(argv[1], "--version") == 0) {

@@ -1,0 +1,252 @@
+/*
+ * verify.c - a presented certificate chain against a TLSA set (OpenSSL DANE)
+ *
+ * DESCRIPTION
+ *   An SSL object that never connects carries the DANE state: it is made
+ *   from a context with DANE enabled, given the base domain (SNI and first
+ *   reference name), every TLSA record and the other reference names, and
+ *   the flag that turns name checks off for DANE-EE. The chain is then
+ *   verified with X509_verify_cert() against that state and an empty trust
+ *   store: only the TLSA records can make it trusted.
+ *
+ *   OpenSSL reports the record that matched only for a "verified" SSL, so
+ *   after a successful verification the result is recorded on the SSL
+ *   object before asking.
+ */
+#include "verify.h"
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <openssl/x509_vfy.h>
+#include <openssl/x509v3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "decision.h"
+
+struct danehop_verdict {
+    int authenticated;
+    int usage, selector, mtype, depth;
+    char reason[512];
+    char peername[256];
+};
+
+static danehop_verdict *verdict_new(void)
+{
+    return calloc(1, sizeof(danehop_verdict));
+}
+
+static danehop_verdict *refuse(danehop_verdict *v, const char *fmt, const char *arg)
+{
+    snprintf(v->reason, sizeof(v->reason), fmt, arg ? arg : "");
+    return v;
+}
+
+/* dane_ssl - an unconnected SSL object carrying the DANE state */
+static SSL *dane_ssl(SSL_CTX *sctx, const danehop_tlsa_rr *recs, size_t nrecs,
+                     const char *const *names, size_t nnames, char *why, size_t whylen)
+{
+    SSL *ssl = SSL_new(sctx);
+    size_t i, usable = 0;
+
+    if (ssl == NULL) {
+        snprintf(why, whylen, "OpenSSL: cannot create a TLS object");
+        return NULL;
+    }
+    if (SSL_dane_enable(ssl, nnames ? names[0] : NULL) <= 0) {
+        snprintf(why, whylen, "OpenSSL: cannot enable DANE");
+        SSL_free(ssl);
+        return NULL;
+    }
+    /* RFC 7672 3.2.1: no name checks with DANE-EE; 3.2.3: whole-label wildcards */
+    SSL_dane_set_flags(ssl, DANE_FLAG_NO_DANE_EE_NAMECHECKS);
+    SSL_set_hostflags(ssl, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+    for (i = 1; i < nnames; i++)
+        SSL_add1_host(ssl, names[i]);
+    for (i = 0; i < nrecs; i++)
+        if (SSL_dane_tlsa_add(ssl, recs[i].usage, recs[i].selector, recs[i].mtype, recs[i].data,
+                              recs[i].len) > 0)
+            usable++;
+    ERR_clear_error();
+    if (usable == 0) {
+        /* OpenSSL would fall back to the (empty) trust store: say what it is */
+        snprintf(why, whylen, "no usable TLSA record to authenticate with");
+        SSL_free(ssl);
+        return NULL;
+    }
+    return ssl;
+}
+
+danehop_verdict *danehop_verify(const danehop_tlsa_rr *recs, size_t nrecs, const char *const *names,
+                                size_t nnames, const unsigned char *const *der, const size_t *derlen,
+                                size_t nder)
+{
+    danehop_verdict *v = verdict_new();
+    SSL_CTX *sctx = NULL;
+    SSL *ssl = NULL;
+    X509_STORE *store = NULL;
+    X509_STORE_CTX *xctx = NULL;
+    STACK_OF(X509) *chain = NULL;
+    X509 *leaf = NULL;
+    size_t i;
+    int ok;
+
+    if (v == NULL)
+        return NULL;
+    v->usage = v->selector = v->mtype = v->depth = -1;
+    if (nder == 0)
+        return refuse(v, "the server presented no certificate%s", NULL);
+    if (nder > DH_MAX_CHAIN_CERTS) {
+        snprintf(v->reason, sizeof(v->reason), "chain of %zu certificates: more than %d, refused",
+                 nder, DH_MAX_CHAIN_CERTS);
+        return v;
+    }
+    if ((chain = sk_X509_new_null()) == NULL)
+        return refuse(v, "out of memory%s", NULL);
+    for (i = 0; i < nder; i++) {
+        const unsigned char *p = der[i];
+        X509 *x;
+
+        if (derlen[i] == 0 || derlen[i] > DH_MAX_CERT_BYTES) {
+            snprintf(v->reason, sizeof(v->reason), "certificate %zu: %s", i,
+                     derlen[i] ? "larger than 64 KiB, refused" : "empty");
+            goto out;
+        }
+        x = d2i_X509(NULL, &p, (long) derlen[i]);
+        if (x == NULL || p != der[i] + derlen[i]) {
+            X509_free(x);
+            snprintf(v->reason, sizeof(v->reason), "certificate %zu: malformed DER", i);
+            goto out;
+        }
+        if (i == 0)
+            leaf = x;
+        else if (!sk_X509_push(chain, x)) {
+            X509_free(x);
+            snprintf(v->reason, sizeof(v->reason), "out of memory");
+            goto out;
+        }
+    }
+    if ((sctx = SSL_CTX_new(TLS_client_method())) == NULL || SSL_CTX_dane_enable(sctx) <= 0) {
+        snprintf(v->reason, sizeof(v->reason), "OpenSSL: cannot set up DANE");
+        goto out;
+    }
+    if ((ssl = dane_ssl(sctx, recs, nrecs, names, nnames, v->reason, sizeof(v->reason))) == NULL)
+        goto out;
+    if ((store = X509_STORE_new()) == NULL || (xctx = X509_STORE_CTX_new()) == NULL ||
+        !X509_STORE_CTX_init(xctx, store, leaf, chain)) {
+        snprintf(v->reason, sizeof(v->reason), "OpenSSL: cannot set up verification");
+        goto out;
+    }
+    X509_STORE_CTX_set_default(xctx, "ssl_server");
+    X509_VERIFY_PARAM_set1(X509_STORE_CTX_get0_param(xctx), SSL_get0_param(ssl));
+    X509_STORE_CTX_set0_dane(xctx, SSL_get0_dane(ssl));
+    ok = X509_verify_cert(xctx);
+    if (ok == 1) {
+        uint8_t u, s, m;
+        const unsigned char *data;
+        size_t dlen;
+        const char *peer = X509_VERIFY_PARAM_get0_peername(X509_STORE_CTX_get0_param(xctx));
+
+        SSL_set_verify_result(ssl, X509_V_OK);
+        v->authenticated = 1;
+        v->depth = SSL_get0_dane_tlsa(ssl, &u, &s, &m, &data, &dlen);
+        if (v->depth >= 0) {
+            v->usage = u;
+            v->selector = s;
+            v->mtype = m;
+        }
+        snprintf(v->peername, sizeof(v->peername), "%s", peer ? peer : "");
+        snprintf(v->reason, sizeof(v->reason),
+                 "authenticated: TLSA %d %d %d matched the certificate at depth %d%s%s%s", v->usage,
+                 v->selector, v->mtype, v->depth,
+                 v->usage == 3 ? " (DANE-EE: no name or expiry checks)" : "",
+                 *v->peername ? ", name " : "", v->peername);
+    } else {
+        int err = X509_STORE_CTX_get_error(xctx);
+
+        snprintf(v->reason, sizeof(v->reason), "not authenticated: %s (depth %d)%s",
+                 X509_verify_cert_error_string(err), X509_STORE_CTX_get_error_depth(xctx),
+                 err == X509_V_ERR_HOSTNAME_MISMATCH
+                     ? ": the certificate names none of the reference names (DANE-TA)"
+                     : err == X509_V_ERR_DANE_NO_MATCH ? ": no TLSA record matches the chain" : "");
+    }
+out:
+    ERR_clear_error();
+    X509_STORE_CTX_free(xctx);
+    X509_STORE_free(store);
+    SSL_free(ssl);
+    SSL_CTX_free(sctx);
+    X509_free(leaf);
+    sk_X509_pop_free(chain, X509_free);
+    return v;
+}
+
+danehop_verdict *danehop_verify_host(const danehop_host *h, const unsigned char *const *der,
+                                     const size_t *derlen, size_t nder)
+{
+    danehop_tlsa_rr recs[DH_TLSA_MAX];
+    size_t i, n = h->ntlsa < DH_TLSA_MAX ? h->ntlsa : DH_TLSA_MAX;
+
+    if (h->action != DANEHOP_ACTION_DANE) {
+        danehop_verdict *v = verdict_new();
+
+        if (v != NULL)
+            snprintf(v->reason, sizeof(v->reason), "the decision for %s is %s, not dane: nothing to "
+                     "authenticate against", h->name, danehop_action_name(h->action));
+        return v;
+    }
+    for (i = 0; i < n; i++) {
+        recs[i].usage = h->tlsa[i].usage;
+        recs[i].selector = h->tlsa[i].selector;
+        recs[i].mtype = h->tlsa[i].mtype;
+        recs[i].data = h->tlsa[i].data;
+        recs[i].len = h->tlsa[i].len;
+    }
+    return danehop_verify(recs, n, h->names, h->nnames, der, derlen, nder);
+}
+
+int danehop_ssl_apply(struct ssl_st *ssl, const danehop_host *h)
+{
+    size_t i, usable = 0;
+
+    if (h->action != DANEHOP_ACTION_DANE || h->nnames == 0)
+        return -1;
+    /* RFC 7672 8.1: SNI is the TLSA base domain */
+    if (SSL_set_tlsext_host_name(ssl, h->sni) != 1)
+        return -1;
+    if (SSL_dane_enable(ssl, h->base_domain) <= 0)
+        return -1;
+    SSL_dane_set_flags(ssl, DANE_FLAG_NO_DANE_EE_NAMECHECKS);
+    SSL_set_hostflags(ssl, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+    for (i = 1; i < h->nnames; i++)
+        if (SSL_add1_host(ssl, h->names[i]) != 1)
+            return -1;
+    for (i = 0; i < h->ntlsa; i++)
+        if (SSL_dane_tlsa_add(ssl, h->tlsa[i].usage, h->tlsa[i].selector, h->tlsa[i].mtype,
+                              h->tlsa[i].data, h->tlsa[i].len) > 0)
+            usable++;
+    ERR_clear_error();
+    return usable ? 0 : -1;
+}
+
+int danehop_verdict_authenticated(const danehop_verdict *v) { return v->authenticated; }
+const char *danehop_verdict_reason(const danehop_verdict *v) { return v->reason; }
+const char *danehop_verdict_peername(const danehop_verdict *v) { return *v->peername ? v->peername : NULL; }
+
+int danehop_verdict_match(const danehop_verdict *v, int *usage, int *selector, int *mtype, int *depth)
+{
+    if (!v->authenticated || v->depth < 0)
+        return -1;
+    *usage = v->usage;
+    *selector = v->selector;
+    *mtype = v->mtype;
+    *depth = v->depth;
+    return 0;
+}
+
+void danehop_verdict_free(danehop_verdict *v)
+{
+    free(v);
+}
