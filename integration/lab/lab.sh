@@ -62,6 +62,13 @@ make_certs() {
     openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
         -keyout "$c/ta.key" -out "$c/ta.crt" -days 3650 -subj "/CN=danehop lab CA" \
         -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign 2>/dev/null
+    # and a server certificate it issues, naming the lab's DANE-TA hosts
+    openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$c/ta-leaf.key" \
+        -subj /CN=smtp.example.com -out "$c/ta-leaf.csr" 2>/dev/null
+    printf 'subjectAltName=DNS:smtp.example.com,DNS:t201.example.com,DNS:t211.example.com\n' > "$c/ta-leaf.ext"
+    openssl x509 -req -in "$c/ta-leaf.csr" -CA "$c/ta.crt" -CAkey "$c/ta.key" -CAcreateserial \
+        -days 3650 -extfile "$c/ta-leaf.ext" -out "$c/ta-leaf.crt" 2>/dev/null
+    cat "$c/ta-leaf.crt" "$c/ta.crt" > "$c/ta-chain.pem"
     openssl x509 -in "$c/ee.crt" -outform DER -out "$c/ee.der"
     openssl x509 -in "$c/ee.crt" -noout -pubkey | openssl pkey -pubin -outform DER -out "$c/ee.spki"
     openssl x509 -in "$c/ta.crt" -outform DER -out "$c/ta.der"

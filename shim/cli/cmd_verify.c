@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "json_out.h"
 #include "danehop.h"
 
 #define MAX_TLSA 64
@@ -154,30 +155,24 @@ static void print_verdict(const danehop_verdict *v, int json, const char *host, 
 {
     int u, s, m, depth;
     int matched = danehop_verdict_match(v, &u, &s, &m, &depth) == 0;
-    const char *peer = danehop_verdict_peername(v);
 
     if (!json) {
         printf("%s\n", danehop_verdict_reason(v));
         return;
     }
     printf("{\"authenticated\":%s,\"host\":", danehop_verdict_authenticated(v) ? "true" : "false");
-    host ? printf("\"%s\"", host) : printf("null");
+    json_print_string(host);
     printf(",\"base_domain\":");
-    base ? printf("\"%s\"", base) : printf("null");
+    json_print_string(base);
     if (matched)
         printf(",\"match\":{\"usage\":%d,\"selector\":%d,\"mtype\":%d,\"depth\":%d}", u, s, m, depth);
     else
         printf(",\"match\":null");
     printf(",\"peername\":");
-    peer ? printf("\"%s\"", peer) : printf("null");
-    /* reasons are built from names already validated and OpenSSL's fixed texts */
-    printf(",\"reason\":\"");
-    for (const char *p = danehop_verdict_reason(v); *p; p++)
-        if (*p == '"' || *p == '\\')
-            printf("\\%c", *p);
-        else if ((unsigned char) *p >= 0x20)
-            putchar(*p);
-    printf("\"}\n");
+    json_print_string(danehop_verdict_peername(v));
+    printf(",\"reason\":");
+    json_print_string(danehop_verdict_reason(v));
+    printf("}\n");
 }
 
 int cmd_verify(int argc, char **argv)

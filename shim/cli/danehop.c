@@ -22,6 +22,7 @@ static void usage(FILE *f)
             "                       [--timeout SECONDS] [--config FILE] [--host HOST] [DOMAIN]\n"
             "       danehop verify [--json] --tlsa 'U S M HEX'... [--name NAME]... CHAIN.pem\n"
             "       danehop verify [--json] [--port N] --host HOST [DOMAIN] CHAIN.pem\n"
+            "       danehop probe [--port N] [--json] [--io-timeout S] DOMAIN | --host HOST [DOMAIN]\n"
             "       danehop check-config [FILE]\n"
             "       danehop --version\n"
             "See danehop(1).\n");
@@ -35,6 +36,8 @@ int main(int argc, char **argv)
     }
     if (strcmp(argv[1], "resolve") == 0)
         return cmd_resolve(argc - 1, argv + 1);
+    if (strcmp(argv[1], "probe") == 0)
+        return cmd_probe(argc - 1, argv + 1);
     if (strcmp(argv[1], "verify") == 0)
         return cmd_verify(argc - 1, argv + 1);
     if (strcmp(argv[1], "check-config") == 0)

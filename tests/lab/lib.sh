@@ -35,6 +35,7 @@ lab_start() {
     if [ -n "${DANEHOP_LAB_DIR:-}" ] && [ -f "$DANEHOP_LAB_DIR/lab.env" ] &&
         bash "$top_srcdir/integration/lab/lab.sh" status "$DANEHOP_LAB_DIR"; then
         . "$DANEHOP_LAB_DIR/lab.env"
+        trap 'smtp_stop_all' EXIT
         return
     fi
     if [ "$(id -u)" != 0 ]; then
@@ -45,7 +46,7 @@ lab_start() {
     flock 9
     LAB_OWN=$(mktemp -d)
     bash "$top_srcdir/integration/lab/lab.sh" up "$LAB_OWN/lab" >&2 || bail "the lab did not start"
-    trap 'bash "$top_srcdir/integration/lab/lab.sh" down "$LAB_OWN/lab"; rm -rf "$LAB_OWN"' EXIT
+    trap 'smtp_stop_all; bash "$top_srcdir/integration/lab/lab.sh" down "$LAB_OWN/lab"; rm -rf "$LAB_OWN"' EXIT
     . "$LAB_OWN/lab/lab.env"
 }
 
@@ -71,6 +72,28 @@ expect() {
 # expect_rc N DESCRIPTION
 expect_rc() {
     if [ "$rc" = "$1" ]; then ok 0 "$2"; else ok 1 "$2"; echo "#   exit status $rc, want $1"; fi
+}
+
+# smtp_start ADDR CERT KEY [--no-starttls] - a STARTTLS receiver on ADDR:25,
+# logging sessions to $smtp_log; stopped when the test exits
+smtp_pids=""
+smtp_log=$(mktemp)
+smtp_start() {
+    local addr=$1 cert=$2 key=$3 pidf
+    shift 3
+    pidf=$(mktemp)
+    python3 "$top_srcdir/integration/smtp/smtp_server.py" --listen "$addr:25" --cert "$cert" --key "$key" \
+        --log "$smtp_log" --pidfile "$pidf" "$@" > /dev/null 2>&1 &
+    for _ in $(seq 1 50); do [ -s "$pidf" ] && break; sleep 0.05; done
+    smtp_pids="$smtp_pids $(cat "$pidf")"
+    rm -f "$pidf"
+    for _ in $(seq 1 50); do (exec 3<>"/dev/tcp/$addr/25") 2>/dev/null && return 0; sleep 0.05; done
+    bail "SMTP receiver on $addr did not start"
+}
+smtp_stop_all() {
+    local p
+    for p in $smtp_pids; do kill "$p" 2>/dev/null; done
+    smtp_pids=""
 }
 
 errfile=$(mktemp)
