@@ -278,6 +278,9 @@ void danehop_string_free(char *s);
 #define DANEHOP_LOG_SYSLOG 1
 #define DANEHOP_LOG_STDERR 2
 void danehop_log_decision(const danehop_ctx *ctx, const danehop_decision *d, int fallback);
+/* danehop_log_line - one line of the caller's (e.g. a verdict) to the same place;
+ * ctx may be NULL (no configuration could be loaded): then to fallback */
+void danehop_log_line(const danehop_ctx *ctx, int fallback, int warning, const char *line);
 
 #ifdef __cplusplus
 }

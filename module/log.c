@@ -36,12 +36,12 @@ static void emit(const dh_config *c, dh_log_dest dest, int prio, const char *lin
     }
 }
 
-void danehop_log_decision(const danehop_ctx *ctx, const danehop_decision *d, int fallback)
+void danehop_log_line(const danehop_ctx *ctx, int fallback, int warning, const char *line)
 {
-    const dh_config *c = ctx->config;
-    dh_config defaults = { .log_facility = LOG_MAIL, .log_level = LOG_INFO };
+    static const dh_config defaults = { .log_facility = LOG_MAIL, .log_level = LOG_INFO };
+    const dh_config *c = ctx ? ctx->config : NULL;
     dh_log_dest dest;
-    size_t i;
+    int prio = warning ? LOG_WARNING : LOG_INFO;
 
     if (c == NULL || c->log == DH_LOG_UNSET) {
         dest = fallback == DANEHOP_LOG_SYSLOG ? DH_LOG_SYSLOG
@@ -51,13 +51,19 @@ void danehop_log_decision(const danehop_ctx *ctx, const danehop_decision *d, int
     } else {
         dest = c->log;
     }
-    if (dest == DH_LOG_NONE || c->log_level < LOG_INFO)
-        return;
+    if (dest != DH_LOG_NONE && prio <= c->log_level)
+        emit(c, dest, prio, line);
+}
+
+void danehop_log_decision(const danehop_ctx *ctx, const danehop_decision *d, int fallback)
+{
+    size_t i;
+
     for (i = 0; i == 0 || i < d->nhosts; i++) {
         char *line = danehop_host_log_line(d, d->nhosts ? i : (size_t) -1);
 
         if (line != NULL) {
-            emit(c, dest, d->status == DANEHOP_STATUS_DEFER ? LOG_WARNING : LOG_INFO, line);
+            danehop_log_line(ctx, fallback, d->status == DANEHOP_STATUS_DEFER, line);
             danehop_string_free(line);
         }
     }

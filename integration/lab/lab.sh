@@ -11,6 +11,7 @@
 #                     against the lab (for programs that use the libc resolver)
 #   lab.sh down DIR   stop everything the lab started (by PID)
 #   lab.sh status DIR exit 0 when the lab answers
+#   lab.sh status-resolver DIR  exit 0 when the resolver daemon answers
 #
 # The lab has its own signed root; DIR/root.key is its trust anchor. Nothing
 # outside 127.53.0.0/24 is ever queried. Zones live in zones/*.zone next to
@@ -65,7 +66,7 @@ make_certs() {
     # and a server certificate it issues, naming the lab's DANE-TA hosts
     openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$c/ta-leaf.key" \
         -subj /CN=smtp.example.com -out "$c/ta-leaf.csr" 2>/dev/null
-    printf 'subjectAltName=DNS:smtp.example.com,DNS:t201.example.com,DNS:t211.example.com\n' > "$c/ta-leaf.ext"
+    printf 'subjectAltName=DNS:smtp.example.com,DNS:t201.example.com,DNS:t211.example.com,DNS:tamx.example.com\n' > "$c/ta-leaf.ext"
     openssl x509 -req -in "$c/ta-leaf.csr" -CA "$c/ta.crt" -CAkey "$c/ta.key" -CAcreateserial \
         -days 3650 -extfile "$c/ta-leaf.ext" -out "$c/ta-leaf.crt" 2>/dev/null
     cat "$c/ta-leaf.crt" "$c/ta.crt" > "$c/ta-chain.pem"
@@ -317,5 +318,7 @@ up) [ $# = 2 ] || die "usage: lab.sh up DIR"; up "$2" ;;
 resolver) [ $# = 2 ] || die "usage: lab.sh resolver DIR"; resolver "$2" ;;
 down) [ $# = 2 ] || die "usage: lab.sh down DIR"; down "$2" ;;
 status) [ $# = 2 ] || die "usage: lab.sh status DIR"; wait_answer "$NS_ADDR" ;;
+status-resolver) [ $# = 2 ] || die "usage: lab.sh status-resolver DIR"
+    dig +time=1 +tries=1 @"$RESOLVER_ADDR" . SOA > /dev/null 2>&1 ;;
 *) die "usage: lab.sh up|resolver|down|status DIR" ;;
 esac

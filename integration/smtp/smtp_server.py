@@ -109,6 +109,11 @@ class Session(socketserver.StreamRequestHandler):
                     self.reply("250 2.0.0 ok")
                 elif verb == "QUIT":
                     self.reply("221 2.0.0 bye")
+                    if tls:
+                        try:
+                            self.request.unwrap()  # a clean TLS close_notify
+                        except (OSError, ssl.SSLError):
+                            pass
                     break
                 else:
                     self.reply("502 5.5.2 not implemented")

@@ -45,6 +45,7 @@ lab_start() {
     exec 9> /tmp/danehop-lab.lock
     flock 9
     LAB_OWN=$(mktemp -d)
+    chmod 755 "$LAB_OWN" # Exim's delivery processes read the lab's files
     bash "$top_srcdir/integration/lab/lab.sh" up "$LAB_OWN/lab" >&2 || bail "the lab did not start"
     trap 'smtp_stop_all; bash "$top_srcdir/integration/lab/lab.sh" down "$LAB_OWN/lab"; rm -rf "$LAB_OWN"' EXIT
     . "$LAB_OWN/lab/lab.env"
@@ -85,6 +86,8 @@ smtp_start() {
     python3 "$top_srcdir/integration/smtp/smtp_server.py" --listen "$addr:25" --cert "$cert" --key "$key" \
         --log "$smtp_log" --pidfile "$pidf" "$@" > /dev/null 2>&1 &
     for _ in $(seq 1 50); do [ -s "$pidf" ] && break; sleep 0.05; done
+    # the pid file is written after the bind: none means the address was taken
+    [ -s "$pidf" ] || bail "SMTP receiver could not listen on $addr:25 (in use?)"
     smtp_pids="$smtp_pids $(cat "$pidf")"
     rm -f "$pidf"
     for _ in $(seq 1 50); do (exec 3<>"/dev/tcp/$addr/25") 2>/dev/null && return 0; sleep 0.05; done

@@ -1,0 +1,71 @@
+# exim.sh - a throw-away Exim (Debian's exim4-daemon-heavy) for the tests
+#
+# exim_setup NAME [TRANSPORT_FILE] - a fresh spool, log and configuration in
+#     $EX (= $exim_root/NAME) routing every remote domain to the danehop
+#     transport (or to TRANSPORT_FILE, which defines "danehop_smtp")
+# exim_send RCPT... - submit one message and deliver it in the foreground,
+#     with the lab's validating resolver as the libc resolver (a private
+#     mount namespace bind-mounts a resolv.conf over /etc/resolv.conf)
+# exim_log - the main log; delivered / deferred RCPT - grep it
+
+exim_root=$(mktemp -d)
+chmod 755 "$exim_root"
+printf 'nameserver %s\noptions trust-ad edns0\n' "${DANEHOP_LAB_RESOLVER:-127.53.0.2}" > "$exim_root/resolv.conf"
+
+exim_setup() {
+    local name=$1 transport=${2:-$top_srcdir/integration/exim/danehop-transport.conf}
+    EX=$exim_root/$name
+    mkdir -p "$EX/spool" "$EX/log"
+    : > "$EX/danehop.log"
+    chown -R Debian-exim:Debian-exim "$EX/spool" "$EX/log" "$EX/danehop.log"
+    cat > "$EX/danehop.conf" <<CONF
+unbound_conf = $DANEHOP_LAB_UNBOUND_CONF
+log = file:$EX/danehop.log
+CONF
+    cat > "$EX/exim.conf" <<CONF
+DANEHOP_MODULE = ${EXIM_MODULE:-$DANEHOP_EXIM_MODULE}
+DANEHOP_CONFIG = $EX/danehop.conf
+primary_hostname = sender.test
+domainlist local_domains = sender.test
+spool_directory = $EX/spool
+log_file_path = $EX/log/%slog
+keep_environment =
+disable_ipv6 = true
+dns_dnssec_ok = 1
+begin routers
+.include $top_srcdir/integration/exim/danehop-router.conf
+begin transports
+.include $transport
+begin retry
+* * F,1m,1m
+CONF
+    chmod 644 "$EX/exim.conf" "$EX/danehop.conf"
+}
+
+exim_send() {
+    local subject="danehop test $(date +%s%N)"
+    printf 'Subject: %s\n\nhello\n' "$subject" |
+        unshare -m sh -c "mount --bind '$exim_root/resolv.conf' /etc/resolv.conf &&
+            exim -C '$EX/exim.conf' -odi -f sender@sender.test $*" > "$EX/send.out" 2>&1
+}
+
+exim_log() { cat "$EX/log/mainlog" 2>/dev/null; }
+delivered() { grep -q "=> $1 " "$EX/log/mainlog" 2>/dev/null; }
+deferred() { grep -q "== $1 " "$EX/log/mainlog" 2>/dev/null; }
+
+# received N - the receivers got exactly N messages since the last smtp_reset
+received() { [ "$(jq -s '[.[].messages[]] | length' "$smtp_log")" = "$1" ]; }
+smtp_reset() { : > "$smtp_log"; }
+
+exim_show() { # on failure: what happened
+    exim_log | tail -8 | sed 's/^/#   mainlog: /'
+    tail -4 "$EX/danehop.log" | sed 's/^/#   danehop: /'
+    tail -3 "$smtp_log" | sed 's/^/#   receiver: /'
+    cat "$EX/log/paniclog" 2>/dev/null | tail -3 | sed 's/^/#   panic: /'
+}
+
+check() { # description command...
+    local what=$1
+    shift
+    if "$@"; then ok 0 "$what"; else ok 1 "$what"; exim_show; fi
+}
