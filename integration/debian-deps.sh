@@ -4,6 +4,9 @@
 # Build: compiler, autotools, libunbound, OpenSSL 3, PCRE2.
 # Lab:   NSD (authoritative), ldnsutils (signing), unbound (resolver daemon),
 #        dns-root-data (the default trust anchor), dig, jq, python3, openssl.
+# Exim:  exim4-daemon-heavy (the sending MTA of the integration tests; its
+#        packaged daemon is not started, the tests run Exim with their own
+#        configuration), util-linux (unshare, for a private resolv.conf).
 # Checks: valgrind.
 #
 # The DNS servers are installed for their binaries only: their packaged
@@ -15,7 +18,7 @@ set -eu
 pkgs="build-essential autoconf automake libtool pkg-config
 libunbound-dev libssl-dev libpcre2-dev
 nsd ldnsutils unbound dns-root-data bind9-dnsutils jq python3 openssl
-valgrind"
+exim4-daemon-heavy util-linux valgrind"
 
 missing=""
 for p in $pkgs; do

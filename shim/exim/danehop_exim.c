@@ -8,6 +8,7 @@
  *   ${dlfunc{MODULE}{danehop_sni}{$domain}{$host}{$host_address}{PORT:CONFIG}}
  *   ${dlfunc{MODULE}{danehop_event}{$event_name}{DEPTH CERT_B64}{$tls_out_tlsa_usage}
  *                                  {$domain}{$host}{$host_address}{PORT:CONFIG}}
+ *   ${dlfunc{MODULE}{danehop_after_tls}{$tls_out_dane}{$domain}{$host}{$host_address}{PORT:CONFIG}}
  *
  * DESCRIPTION
  *   Exim (4.96 to today) skips DANE when the MX host is a DNSSEC-signed
@@ -29,6 +30,13 @@
  *                                   tls:cert: collect the chain, verify it at
  *                                   depth 0 with OpenSSL DANE; stand back when
  *                                   Exim's own DANE is active
+ *   danehop_after_tls               (authenticated_sender) per message, after
+ *                                   TLS is up and before MAIL: fails, so Exim
+ *                                   defers, when the decision is dane and
+ *                                   neither this module nor Exim verified the
+ *                                   peer. On Exim's OpenSSL builds the tls:cert
+ *                                   veto is ignored in try-verify mode; this
+ *                                   gate is what holds there.
  *
  *   Everything comes in as arguments; nothing of Exim is called, so one
  *   binary serves every Exim version. No entry point takes the maximum of
@@ -73,6 +81,7 @@ int danehop_require_tls(uschar **yield, int argc, uschar *argv[]);
 int danehop_try_dane(uschar **yield, int argc, uschar *argv[]);
 int danehop_sni(uschar **yield, int argc, uschar *argv[]);
 int danehop_event(uschar **yield, int argc, uschar *argv[]);
+int danehop_after_tls(uschar **yield, int argc, uschar *argv[]);
 
 /* Exim copies an OK yield and keeps a failure's for logging: static storage */
 static char out[1024];
@@ -86,6 +95,7 @@ static struct {
     const danehop_host *h;
     const char *mx;             /* the original MX name */
     int logged;
+    int verified;               /* the chain of this connection matched */
     unsigned char *chain[MAX_CERTS];
     size_t chainlen[MAX_CERTS];
     int last_depth;             /* -1: no certificate collected */
@@ -224,6 +234,7 @@ static const danehop_host *decide(const conn *c)
     st.d = NULL;
     st.h = NULL;
     st.logged = 0;
+    st.verified = 0;
     forget_chain();
     snprintf(st.key, sizeof(st.key), "%s", key);
     if ((ctx = context(c->config)) == NULL)
@@ -378,6 +389,7 @@ static int verify_chain(const conn *c, uschar **yield)
              c->host, c->address, st.mx, danehop_host_base_domain(st.h), ok ? "dane-verified" : "dane-failed",
              v ? danehop_verdict_reason(v) : "no usable certificate chain");
     danehop_log_line(st.ctx, DANEHOP_LOG_SYSLOG, !ok, line);
+    st.verified = ok;
     if (!ok)
         snprintf(out, sizeof(out), "danehop: DANE authentication of %s failed: %s", st.mx,
                  v ? danehop_verdict_reason(v) : "no usable certificate chain");
@@ -405,6 +417,7 @@ int danehop_event(uschar **yield, int argc, uschar *argv[])
         h = decide(&c);
         log_decision(&c);
         forget_chain();
+        st.verified = 0;
         if (h == NULL)
             return yield_str(yield, EXIM_OK, "danehop: %s%s", st.error, NULL);
         if (danehop_host_action(h) == DANEHOP_ACTION_DEFER)
@@ -426,4 +439,24 @@ int danehop_event(uschar **yield, int argc, uschar *argv[])
     if (depth > 0)
         return yield_str(yield, EXIM_OK, "%s%s", NULL, NULL);
     return verify_chain(&c, yield);
+}
+
+int danehop_after_tls(uschar **yield, int argc, uschar *argv[])
+{
+    conn c;
+    const danehop_host *h;
+
+    if (argc != 5 || parse_conn(&c, argc, argv, 1) != 0)
+        return yield_str(yield, EXIM_FAIL, "danehop_after_tls: want {$tls_out_dane}{$domain}{$host}"
+                         "{$host_address}{PORT:CONFIG}%s%s", NULL, NULL);
+    if ((h = decide(&c)) == NULL)
+        return yield_str(yield, EXIM_FAIL, "danehop: %s%s", st.error, NULL);
+    if (danehop_host_action(h) == DANEHOP_ACTION_DANE && !st.verified &&
+        strcmp((const char *) argv[0], "yes") != 0)
+        return yield_str(yield, EXIM_FAIL, "danehop: %s: the TLS peer was not authenticated by DANE "
+                         "(base domain %s): not sending mail", st.mx, danehop_host_base_domain(h));
+    if (danehop_host_action(h) == DANEHOP_ACTION_DEFER)
+        return yield_str(yield, EXIM_FAIL, "danehop: %s: %s", st.mx, danehop_host_reason(h));
+    /* empty: no AUTH= parameter */
+    return yield_str(yield, EXIM_OK, "%s%s", NULL, NULL);
 }

@@ -1,0 +1,107 @@
+#!/usr/bin/env python3
+"""exim_entry.py - call the Exim module's dlfunc entry points the way Exim does
+
+Loads danehop_exim.so with ctypes and calls each entry point with
+(uschar **yield, int argc, uschar *argv[]) for lab scenarios, printing TAP.
+Exercises what a delivery cannot reach on demand: the OpenSSL-build gate,
+the ABI check, malformed arguments, hostile certificate data.
+"""
+import ctypes
+import os
+import sys
+
+mod = ctypes.CDLL(sys.argv[1])
+conf = sys.argv[2]
+n = 0
+failed = 0
+
+
+def call(fn, *args):
+    f = getattr(mod, fn)
+    f.argtypes = [ctypes.POINTER(ctypes.c_char_p), ctypes.c_int, ctypes.POINTER(ctypes.c_char_p)]
+    f.restype = ctypes.c_int
+    argv = (ctypes.c_char_p * (len(args) + 1))(*[a.encode() for a in args], None)
+    y = ctypes.c_char_p()
+    rc = f(ctypes.byref(y), len(args), argv)
+    return rc, (y.value or b"").decode()
+
+
+def ok(cond, what, got=None):
+    global n, failed
+    n += 1
+    print("%s %d - %s" % ("ok" if cond else "not ok", n, what))
+    if not cond:
+        failed += 1
+        print("#   got: %r" % (got,))
+
+
+PC = "25:" + conf
+seed = ["example.com", "smtp.example.org", "127.0.0.11", PC]
+
+r = call("danehop_gate", *seed, "sender.test", "1")
+ok(r == (0, "sender.test"), "gate: seed case passes, yields the HELO name", r)
+r = call("danehop_gate", *seed, "sender.test", "2")
+ok(r[0] == 2 and "ABI 2" in r[1], "gate: ABI mismatch fails (Exim defers)", r)
+r = call("danehop_gate", "seed-bogus.example.com", "smtp.example.org", "127.0.0.11", PC, "sender.test", "1")
+ok(r[0] == 2 and "TLSA lookup" in r[1], "gate: bogus TLSA fails with the reason", r)
+r = call("danehop_gate", "", "smtp.example.org", "127.0.0.11", PC, "sender.test", "1")
+ok(r[0] == 2 and "multi_domain" in r[1], "gate: empty $domain fails and says why", r)
+r = call("danehop_gate", *seed[:3], "25:/nonexistent/danehop.conf", "sender.test", "1")
+ok(r[0] == 2 and "nonexistent" in r[1], "gate: missing configuration fails closed", r)
+r = call("danehop_gate", *seed[:3], "0:" + conf, "sender.test", "1")
+ok(r[0] == 2, "gate: bad port fails", r)
+
+ok(call("danehop_sni", *seed) == (0, "smtp.example.com"), "sni: the original MX name for the seed case")
+ok(call("danehop_sni", "cname-insecure.example.com", "smtp.example.org", "127.0.0.11", PC) == (0, ""),
+   "sni: empty where DANE does not apply")
+ok(call("danehop_sni", "seed-bogus.example.com", "smtp.example.org", "127.0.0.11", PC)[0] == 0,
+   "sni: never fails, even for a defer decision")
+ok(call("danehop_require_tls", *seed) == (0, "*"), "require_tls: * for dane")
+ok(call("danehop_require_tls", "unusable.example.com", "mx.unusable.example.com", "127.0.0.43", PC) == (0, "*"),
+   "require_tls: * for encrypt")
+ok(call("danehop_require_tls", "seed-bogus.example.com", "smtp.example.org", "127.0.0.11", PC) == (0, "*"),
+   "require_tls: * for defer (fail closed)")
+ok(call("danehop_require_tls", "cname-insecure.example.com", "smtp.example.org", "127.0.0.11", PC) == (0, ""),
+   "require_tls: empty for may")
+ok(call("danehop_try_dane", "unusable.example.com", "mx.unusable.example.com", "127.0.0.43", PC) == (0, ""),
+   "try_dane: empty for encrypt (Exim would defer on unusable records)")
+ok(call("danehop_try_dane", *seed) == (0, "*"), "try_dane: * otherwise")
+
+# a relay: not one of the domain's MX hosts
+ok(call("danehop_sni", "example.com", "t311.example.com", "127.0.0.51", PC) == (0, "t311.example.com"),
+   "a host outside the MX set is decided as a relay")
+
+# events
+r = call("danehop_event", "tcp:connect", "", "0", *seed)
+ok(r == (0, ""), "event tcp:connect: the seed case may connect", r)
+r = call("danehop_event", "tcp:connect", "", "0", "seed-bogus.example.com", "smtp.example.org", "127.0.0.11", PC)
+ok(r[0] == 0 and r[1].startswith("danehop:"), "event tcp:connect: a defer decision refuses", r)
+r = call("danehop_event", "tls:cert", "0 !!!notbase64!!!", "0", *seed)
+ok(r[0] == 0 and "unusable certificate" in r[1], "event tls:cert: garbage refuses the handshake", r)
+r = call("danehop_event", "tls:cert", "0 " + "QUFB" * 30000, "0", *seed)
+ok(r[0] == 0 and r[1] != "", "event tls:cert: an oversized certificate refuses", r)
+r = call("danehop_event", "tls:cert", "99 QUFB", "0", *seed)
+ok(r[0] == 0 and r[1] != "", "event tls:cert: an absurd depth refuses", r)
+r = call("danehop_event", "tls:cert", "0 QUFB", "1", *seed)
+ok(r == (0, ""), "event tls:cert: stands back when Exim's own DANE is active", r)
+r = call("danehop_event", "tls:cert", "0", "0", *seed[:3])
+ok(r[0] == 0 and "want" in r[1], "event: wrong argument count refuses", r)
+
+# the per-message gate for OpenSSL builds
+r = call("danehop_after_tls", "no", *seed)
+ok(r[0] == 2 and "not authenticated" in r[1], "after_tls: dane without a verified peer fails (defer)", r)
+r = call("danehop_after_tls", "yes", *seed)
+ok(r == (0, ""), "after_tls: Exim's own DANE verified: passes", r)
+r = call("danehop_after_tls", "no", "cname-insecure.example.com", "smtp.example.org", "127.0.0.11", PC)
+ok(r == (0, ""), "after_tls: nothing to enforce for may", r)
+with open(os.path.join(os.path.dirname(conf), "certs", "ee.der"), "rb") as f:
+    import base64
+    b64 = base64.b64encode(f.read()).decode()
+call("danehop_event", "tcp:connect", "", "0", *seed)
+r = call("danehop_event", "tls:cert", "0 " + b64, "0", *seed)
+ok(r == (0, ""), "event tls:cert: the lab's certificate verifies for the seed case", r)
+r = call("danehop_after_tls", "no", *seed)
+ok(r == (0, ""), "after_tls: passes once the module verified the peer", r)
+
+print("1..%d" % n)
+sys.exit(1 if failed else 0)
