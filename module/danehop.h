@@ -282,6 +282,83 @@ void danehop_log_decision(const danehop_ctx *ctx, const danehop_decision *d, int
  * ctx may be NULL (no configuration could be loaded): then to fallback */
 void danehop_log_line(const danehop_ctx *ctx, int fallback, int warning, const char *line);
 
+/* ---- run-time loading ---------------------------------------------------- */
+
+/*
+ * For MTAs that load danehop at run time: dlopen("libdanehop.so.0") and
+ * dlsym one name, "danehop_api", which returns every function of this
+ * header in a table. Ask for the ABI version you were built against; NULL
+ * means this library cannot serve it. Members are only ever added at the
+ * end: check "size" before using one added after your version.
+ */
+typedef struct danehop_api_v1 {
+    unsigned abi;           /* DANEHOP_ABI_VERSION of the library */
+    size_t size;            /* sizeof(struct danehop_api_v1) as built */
+    int (*abi_version)(void);
+    const char *(*version)(void);
+    danehop_ctx *(*ctx_new)(void);
+    void (*ctx_free)(danehop_ctx *ctx);
+    int (*ctx_set_unbound_conf)(danehop_ctx *ctx, const char *path);
+    int (*ctx_set_trust_anchor)(danehop_ctx *ctx, const char *path);
+    int (*ctx_add_forwarder)(danehop_ctx *ctx, const char *addr);
+    int (*ctx_set_resolv_conf)(danehop_ctx *ctx, const char *path);
+    int (*ctx_set_recursion)(danehop_ctx *ctx, int on);
+    int (*ctx_set_timeouts)(danehop_ctx *ctx, unsigned query_ms, unsigned total_ms);
+    int (*ctx_set_cache_size)(danehop_ctx *ctx, size_t max);
+    int (*ctx_load_config)(danehop_ctx *ctx, const char *path);
+    int (*ctx_watch_config)(danehop_ctx *ctx, int on);
+    char *(*ctx_describe)(const danehop_ctx *ctx);
+    const char *(*ctx_error)(const danehop_ctx *ctx);
+    int (*resolve)(danehop_ctx *ctx, const char *domain, const char *host, unsigned port, danehop_policy policy, unsigned flags, danehop_decision **out);
+    void (*decision_free)(danehop_decision *d);
+    danehop_status (*decision_status)(const danehop_decision *d);
+    const char *(*status_name)(danehop_status s);
+    const char *(*decision_domain)(const danehop_decision *d);
+    int (*decision_mx_secure)(const danehop_decision *d);
+    const char *(*decision_reason)(const danehop_decision *d);
+    unsigned (*decision_port)(const danehop_decision *d);
+    unsigned (*decision_rounds)(const danehop_decision *d);
+    size_t (*decision_query_count)(const danehop_decision *d);
+    int (*decision_query)(const danehop_decision *d, size_t i, unsigned *round, const char **name, const char **type, const char **result);
+    size_t (*decision_host_count)(const danehop_decision *d);
+    const danehop_host *(*decision_host)(const danehop_decision *d, size_t i);
+    const char *(*action_name)(danehop_action a);
+    const char *(*host_name)(const danehop_host *h);
+    unsigned (*host_preference)(const danehop_host *h);
+    danehop_action (*host_action)(const danehop_host *h);
+    const char *(*host_reason)(const danehop_host *h);
+    const char *(*host_base_domain)(const danehop_host *h);
+    const char *(*host_sni)(const danehop_host *h);
+    int (*host_address_secure)(const danehop_host *h);
+    size_t (*host_tlsa_count)(const danehop_host *h);
+    int (*host_tlsa)(const danehop_host *h, size_t i, uint8_t *usage, uint8_t *selector, uint8_t *mtype, const unsigned char **data, size_t *len);
+    const char *(*host_tlsa_text)(const danehop_host *h, size_t i);
+    size_t (*host_unusable_count)(const danehop_host *h);
+    const char *(*host_unusable_text)(const danehop_host *h, size_t i);
+    size_t (*host_name_count)(const danehop_host *h);
+    const char *(*host_refname)(const danehop_host *h, size_t i);
+    size_t (*host_address_count)(const danehop_host *h);
+    const char *(*host_address)(const danehop_host *h, size_t i);
+    size_t (*host_hop_count)(const danehop_host *h);
+    int (*host_hop)(const danehop_host *h, size_t i, const char **name, const char **cname, int *secure);
+    danehop_verdict *(*verify)(const danehop_tlsa_rr *recs, size_t nrecs, const char *const *names, size_t nnames, const unsigned char *const *der, const size_t *derlen, size_t nder);
+    danehop_verdict *(*verify_host)(const danehop_host *h, const unsigned char *const *der, const size_t *derlen, size_t nder);
+    int (*verdict_authenticated)(const danehop_verdict *v);
+    const char *(*verdict_reason)(const danehop_verdict *v);
+    int (*verdict_match)(const danehop_verdict *v, int *usage, int *selector, int *mtype, int *depth);
+    const char *(*verdict_peername)(const danehop_verdict *v);
+    void (*verdict_free)(danehop_verdict *v);
+    int (*ssl_apply)(struct ssl_st *ssl, const danehop_host *h);
+    char *(*decision_json)(const danehop_decision *d);
+    char *(*decision_text)(const danehop_decision *d);
+    char *(*host_log_line)(const danehop_decision *d, size_t i);
+    void (*string_free)(char *s);
+    void (*log_decision)(const danehop_ctx *ctx, const danehop_decision *d, int fallback);
+    void (*log_line)(const danehop_ctx *ctx, int fallback, int warning, const char *line);
+} danehop_api_v1;
+
+const danehop_api_v1 *danehop_api(unsigned abi_version);
+
 #ifdef __cplusplus
 }
 #endif
