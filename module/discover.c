@@ -21,6 +21,7 @@
  *   Input errors return -1 with the context's error set. Everything DNS
  *   can do wrong becomes a "defer" decision with a reason.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -345,7 +346,9 @@ static int probe_ok(job *j, const dh_answer *a)
     char why[300];
 
     if (a->kind == DH_ANS_DATA && a->secure) {
+        pthread_mutex_lock(&j->ctx->lock);
         j->ctx->validated = 1;
+        pthread_mutex_unlock(&j->ctx->lock);
         return 1;
     }
     j->d->status = DANEHOP_STATUS_DEFER;
@@ -456,7 +459,6 @@ int danehop_resolve(danehop_ctx *ctx, const char *domain, const char *host, unsi
     job j;
 
     *out = NULL;
-    ctx->err[0] = '\0';
     memset(&dm, 0, sizeof(dm));
     if (domain == NULL && host == NULL)
         return dh_resolver_error(ctx, "nothing to resolve: give a domain, a host, or both");
@@ -486,9 +488,13 @@ int danehop_resolve(danehop_ctx *ctx, const char *domain, const char *host, unsi
     }
     snprintf(key, sizeof(key), "%s|%s|%u|%d|%u", domain ? ndomain : "", host ? nhost : "", port,
              (int) policy, flags);
-    if ((cache = dh_resolver_cache(ctx)) != NULL &&
-        (*out = dh_cache_get(cache, key, dh_now_ms())) != NULL)
-        return 0;
+    if ((cache = dh_resolver_cache(ctx)) != NULL) {
+        pthread_mutex_lock(&ctx->lock);
+        *out = dh_cache_get(cache, key, dh_now_ms());
+        pthread_mutex_unlock(&ctx->lock);
+        if (*out != NULL)
+            return 0;
+    }
     if (dh_resolver_get(ctx) == NULL)
         return -1;
     if ((d = dh_decision_new()) == NULL)
@@ -527,8 +533,11 @@ int danehop_resolve(danehop_ctx *ctx, const char *domain, const char *host, unsi
             j.min_ttl = DH_CACHE_DEFER_TTL;
     if (d->status == DANEHOP_STATUS_DEFER && j.min_ttl > DH_CACHE_DEFER_TTL)
         j.min_ttl = DH_CACHE_DEFER_TTL;
-    if (cache != NULL && j.min_ttl > 0)
+    if (cache != NULL && j.min_ttl > 0) {
+        pthread_mutex_lock(&ctx->lock);
         dh_cache_put(cache, key, d, dh_now_ms() + (long long) j.min_ttl * 1000);
+        pthread_mutex_unlock(&ctx->lock);
+    }
     *out = d;
     return 0;
 }

@@ -10,6 +10,13 @@
  *   on the context, so the late callback frees the result instead of
  *   writing into a batch that is gone.
  *
+ *   Threads may run batches on one context at once (the socketmap daemon
+ *   shares one warm cache this way). Whichever waiting thread holds the
+ *   context's process_lock runs ub_process() and so delivers every
+ *   thread's answers; the others sleep on their batch's condition variable
+ *   and take over when the processor leaves. Answers and tickets change
+ *   hands under qlock only.
+ *
  *   libunbound's verdicts are mapped as in the design notes: bogus is
  *   checked before anything else (bogus answers keep their forged data),
  *   then the rcode (SERVFAIL comes back with secure=0 and bogus=0 and must
@@ -19,6 +26,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +34,7 @@
 #include <unbound.h>
 
 struct dh_ticket {
+    danehop_ctx *ctx;
     struct dh_batch *batch;   /* NULL once orphaned */
     int idx;
     int async_id;
@@ -36,6 +45,8 @@ struct dh_ticket {
 struct dh_batch {
     size_t n;
     size_t pending;
+    pthread_cond_t cv;        /* signalled when an answer arrives */
+    int cv_ready;
     dh_answer ans[DH_BATCH_MAX];
     char names[DH_BATCH_MAX][DH_NAME_BUF];
     struct dh_ticket *tickets[DH_BATCH_MAX];
@@ -51,7 +62,20 @@ long long dh_now_ms(void)
 
 dh_batch *dh_batch_new(void)
 {
-    return calloc(1, sizeof(struct dh_batch));
+    dh_batch *b = calloc(1, sizeof(struct dh_batch));
+    pthread_condattr_t attr;
+
+    if (b == NULL)
+        return NULL;
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    b->cv_ready = pthread_cond_init(&b->cv, &attr) == 0;
+    pthread_condattr_destroy(&attr);
+    if (!b->cv_ready) {
+        free(b);
+        return NULL;
+    }
+    return b;
 }
 
 int dh_batch_add(dh_batch *b, const char *qname, int qtype)
@@ -124,18 +148,39 @@ void dh_batch_deliver(dh_batch *b, int idx, int err, struct ub_result *res)
 static void callback(void *data, int err, struct ub_result *res)
 {
     struct dh_ticket *t = data;
+    danehop_ctx *ctx = t->ctx;
+    dh_batch *b;
 
-    if (t->batch == NULL) {
+    pthread_mutex_lock(&ctx->qlock);
+    if ((b = t->batch) == NULL) {
         /* orphaned: the batch gave up on this answer; it stays parked on
          * the context's list and is freed with it */
         ub_resolve_free(res);
         t->done = 1;
+        pthread_mutex_unlock(&ctx->qlock);
         return;
     }
-    dh_batch_deliver(t->batch, t->idx, err, res);
-    t->batch->tickets[t->idx] = NULL;
-    t->batch->pending--;
+    dh_batch_deliver(b, t->idx, err, res);
+    b->tickets[t->idx] = NULL;
+    b->pending--;
+    pthread_cond_signal(&b->cv);
+    pthread_mutex_unlock(&ctx->qlock);
     free(t);
+}
+
+/* wait_answers - sleep until an answer for b arrives or ms pass (qlock held) */
+static void wait_answers(dh_batch *b, danehop_ctx *ctx, long long ms)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    ts.tv_sec += ms / 1000;
+    ts.tv_nsec += (ms % 1000) * 1000000;
+    if (ts.tv_nsec >= 1000000000) {
+        ts.tv_sec++;
+        ts.tv_nsec -= 1000000000;
+    }
+    pthread_cond_timedwait(&b->cv, &ctx->qlock, &ts);
 }
 
 /* prune_orphans - free parked tickets whose late answer has been eaten */
@@ -158,20 +203,21 @@ static void prune_orphans(danehop_ctx *ctx)
 void dh_batch_run(dh_batch *b, danehop_ctx *ctx, long long deadline_ms)
 {
     struct ub_ctx *ub = dh_resolver_get(ctx);
-    size_t i;
+    size_t i, pending;
 
+    pthread_mutex_lock(&ctx->qlock);
     prune_orphans(ctx);
-
+    pthread_mutex_unlock(&ctx->qlock);
     for (i = 0; i < b->n; i++) {
         dh_answer *a = &b->ans[i];
         struct dh_ticket *t;
-        int r;
+        int r, id = 0;
 
         if (a->kind != DH_ANS_PENDING)
             continue;
         if (ub == NULL) {
             a->kind = DH_ANS_FAILED;
-            snprintf(a->why, sizeof(a->why), "%.200s", ctx->err);
+            snprintf(a->why, sizeof(a->why), "%.200s", dh_resolver_last_error());
             continue;
         }
         if ((t = calloc(1, sizeof(*t))) == NULL) {
@@ -179,51 +225,71 @@ void dh_batch_run(dh_batch *b, danehop_ctx *ctx, long long deadline_ms)
             snprintf(a->why, sizeof(a->why), "out of memory");
             continue;
         }
+        t->ctx = ctx;
         t->batch = b;
         t->idx = (int) i;
+        pthread_mutex_lock(&ctx->qlock);
         b->tickets[i] = t;
         b->pending++;
-        r = ub_resolve_async(ub, b->names[i], a->qtype, 1, t, callback, &t->async_id);
+        pthread_mutex_unlock(&ctx->qlock);
+        /* another thread's ub_process() may answer (and free t) before this
+         * returns: the id is kept only while the ticket is still pending */
+        r = ub_resolve_async(ub, b->names[i], a->qtype, 1, t, callback, &id);
+        pthread_mutex_lock(&ctx->qlock);
         if (r != 0) {
             b->tickets[i] = NULL;
             b->pending--;
             free(t);
             a->kind = DH_ANS_FAILED;
             snprintf(a->why, sizeof(a->why), "resolver error: %s", ub_strerror(r));
+        } else if (b->tickets[i] == t) {
+            t->async_id = id;
         }
+        pthread_mutex_unlock(&ctx->qlock);
     }
-    while (b->pending > 0) {
+    for (;;) {
         long long left = deadline_ms - dh_now_ms();
-        struct pollfd pfd;
 
-        if (left <= 0)
+        pthread_mutex_lock(&ctx->qlock);
+        pending = b->pending;
+        pthread_mutex_unlock(&ctx->qlock);
+        if (pending == 0 || left <= 0 || ub == NULL)
             break;
-        pfd.fd = ub_fd(ub);
-        pfd.events = POLLIN;
-        if (poll(&pfd, 1, left > 1000 ? 1000 : (int) left) < 0 && errno != EINTR)
-            break;
-        if (ub_process(ub) != 0)
-            break;
-    }
-    if (b->pending > 0) {
-        for (i = 0; i < b->n; i++) {
-            struct dh_ticket *t = b->tickets[i];
+        if (pthread_mutex_trylock(&ctx->process_lock) == 0) {
+            struct pollfd pfd = { .fd = ub_fd(ub), .events = POLLIN };
+            int r = poll(&pfd, 1, left > 100 ? 100 : (int) left);
 
-            if (t == NULL)
-                continue;
-            b->ans[i].kind = DH_ANS_TIMEOUT;
-            snprintf(b->ans[i].why, sizeof(b->ans[i].why), "no answer in time (timeout)");
-            b->tickets[i] = NULL;
-            b->pending--;
-            if (ub_cancel(ub, t->async_id) == 0) {
-                free(t);
-            } else {
-                t->batch = NULL;
-                t->next = ctx->orphans;
-                ctx->orphans = t;
+            if (r > 0 && ub_process(ub) != 0) {
+                pthread_mutex_unlock(&ctx->process_lock);
+                break;
             }
+            pthread_mutex_unlock(&ctx->process_lock);
+        } else {
+            pthread_mutex_lock(&ctx->qlock);
+            if (b->pending > 0)
+                wait_answers(b, ctx, left > 20 ? 20 : left);
+            pthread_mutex_unlock(&ctx->qlock);
         }
     }
+    pthread_mutex_lock(&ctx->qlock);
+    for (i = 0; i < b->n && b->pending > 0; i++) {
+        struct dh_ticket *t = b->tickets[i];
+
+        if (t == NULL)
+            continue;
+        b->ans[i].kind = DH_ANS_TIMEOUT;
+        snprintf(b->ans[i].why, sizeof(b->ans[i].why), "no answer in time (timeout)");
+        b->tickets[i] = NULL;
+        b->pending--;
+        if (ub != NULL && t->async_id != 0 && ub_cancel(ub, t->async_id) == 0) {
+            free(t);
+        } else {
+            t->batch = NULL;
+            t->next = ctx->orphans;
+            ctx->orphans = t;
+        }
+    }
+    pthread_mutex_unlock(&ctx->qlock);
 }
 
 void dh_tickets_free(struct dh_ticket *t)
@@ -246,6 +312,8 @@ void dh_batch_free(dh_batch *b, danehop_ctx *ctx)
     for (i = 0; i < b->n; i++)
         if (b->ans[i].res != NULL)
             ub_resolve_free(b->ans[i].res);
+    if (b->cv_ready)
+        pthread_cond_destroy(&b->cv);
     free(b);
 }
 

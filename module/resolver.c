@@ -12,8 +12,13 @@
  *   silently off; a context without one is refused here, and discover.c
  *   also checks once per context that the root validates.
  *
+ *   Threads may share a context once it is set up: resolving takes the
+ *   context's locks where it touches shared state (see resolver.h), and the
+ *   settings are not to be changed while other threads resolve.
+ *
  * DIAGNOSTICS
- *   Errors go to ctx->err; nothing is printed and nothing exits.
+ *   Errors go to a per-thread buffer (danehop_ctx_error); nothing is
+ *   printed and nothing exits.
  */
 #include "resolver.h"
 
@@ -43,14 +48,22 @@ const char *danehop_version(void)
     return PACKAGE_VERSION;
 }
 
+static _Thread_local char last_error[DH_ERR_MAX];
+
 int dh_resolver_error(danehop_ctx *ctx, const char *fmt, ...)
 {
     va_list ap;
 
+    (void) ctx;
     va_start(ap, fmt);
-    vsnprintf(ctx->err, sizeof(ctx->err), fmt, ap);
+    vsnprintf(last_error, sizeof(last_error), fmt, ap);
     va_end(ap);
     return -1;
+}
+
+const char *dh_resolver_last_error(void)
+{
+    return last_error;
 }
 
 danehop_ctx *danehop_ctx_new(void)
@@ -62,6 +75,9 @@ danehop_ctx *danehop_ctx_new(void)
     ctx->query_ms = DH_DEFAULT_QUERY_MS;
     ctx->total_ms = DH_DEFAULT_TOTAL_MS;
     ctx->cache_max = DH_CACHE_DEFAULT;
+    pthread_mutex_init(&ctx->lock, NULL);
+    pthread_mutex_init(&ctx->process_lock, NULL);
+    pthread_mutex_init(&ctx->qlock, NULL);
     return ctx;
 }
 
@@ -133,12 +149,16 @@ void danehop_ctx_free(danehop_ctx *ctx)
     dh_cache_free(ctx->cache);
     dh_config_free(ctx->config);
     dh_settings_clear(&ctx->res);
+    pthread_mutex_destroy(&ctx->lock);
+    pthread_mutex_destroy(&ctx->process_lock);
+    pthread_mutex_destroy(&ctx->qlock);
     free(ctx);
 }
 
 const char *danehop_ctx_error(const danehop_ctx *ctx)
 {
-    return ctx->err;
+    (void) ctx;
+    return last_error;
 }
 
 static int set_path(danehop_ctx *ctx, char **slot, const char *path, const char *what)
@@ -211,9 +231,14 @@ int danehop_ctx_set_cache_size(danehop_ctx *ctx, size_t max)
 
 struct dh_cache *dh_resolver_cache(danehop_ctx *ctx)
 {
+    struct dh_cache *c;
+
+    pthread_mutex_lock(&ctx->lock);
     if (ctx->cache == NULL)
         ctx->cache = dh_cache_new(ctx->cache_max);
-    return ctx->cache;
+    c = ctx->cache;
+    pthread_mutex_unlock(&ctx->lock);
+    return c;
 }
 
 int danehop_ctx_set_timeouts(danehop_ctx *ctx, unsigned query_ms, unsigned total_ms)
@@ -314,13 +339,16 @@ fail:
 
 struct ub_ctx *dh_resolver_get(danehop_ctx *ctx)
 {
+    struct ub_ctx *ub;
+
+    pthread_mutex_lock(&ctx->lock);
     if (ctx->ub != NULL && ctx->ub_pid != getpid())
         drop_ub(ctx);
-    if (ctx->ub == NULL) {
-        if ((ctx->ub = build(ctx)) == NULL)
-            return NULL;
+    if (ctx->ub == NULL && (ctx->ub = build(ctx)) != NULL) {
         ctx->ub_pid = getpid();
         ctx->validated = 0;
     }
-    return ctx->ub;
+    ub = ctx->ub;
+    pthread_mutex_unlock(&ctx->lock);
+    return ub;
 }

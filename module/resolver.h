@@ -9,6 +9,7 @@
 #ifndef DANEHOP_RESOLVER_H
 #define DANEHOP_RESOLVER_H
 
+#include <pthread.h>
 #include <sys/types.h>
 
 #include "danehop.h"
@@ -48,6 +49,14 @@ struct danehop_ctx {
     unsigned query_ms;
     unsigned total_ms;
 
+    /*
+     * lock guards ub creation, the cache, the orphans and the validated
+     * flag; process_lock is held by the one thread running ub_process();
+     * qlock guards every batch's answers and the ticket hand-over
+     */
+    pthread_mutex_t lock;
+    pthread_mutex_t process_lock;
+    pthread_mutex_t qlock;
     struct ub_ctx *ub;        /* NULL until first use in this process */
     pid_t ub_pid;             /* the process that created ub */
     int validated;            /* the trust-anchor probe succeeded on ub */
@@ -58,7 +67,6 @@ struct danehop_ctx {
     int watch_config;          /* re-read when its mtime changes */
     int config_broken;         /* the changed file does not load */
     char config_error[DH_ERR_MAX];
-    char err[DH_ERR_MAX];
 };
 
 /*
@@ -66,11 +74,17 @@ struct danehop_ctx {
  * first use. NULL with ctx->err set when it cannot be set up.
  */
 struct ub_ctx *dh_resolver_get(danehop_ctx *ctx);
+/* dh_resolver_last_error - this thread's last error */
+const char *dh_resolver_last_error(void);
 /* dh_resolver_reset - forget the libunbound context and cached decisions */
 void dh_resolver_reset(danehop_ctx *ctx);
 /* dh_resolver_cache - the context's decision cache, created on first use */
 struct dh_cache *dh_resolver_cache(danehop_ctx *ctx);
-/* dh_resolver_error - set ctx->err (printf style); returns -1 */
+/*
+ * dh_resolver_error - set this thread's last error (printf style); returns
+ * -1. Errors are per thread, like errno, so threads sharing a context do
+ * not see each other's.
+ */
 int dh_resolver_error(danehop_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif
