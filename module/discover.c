@@ -335,8 +335,12 @@ static void domain_status(danehop_decision *d)
             usable++;
     if (usable == 0) {
         d->status = DANEHOP_STATUS_DEFER;
-        d->reason = dh_arena_printf(d->arena, "%s%sno host can be used: delivery must wait",
-                                    d->reason ? d->reason : "", d->reason ? "; " : "");
+        d->reason = dh_arena_printf(d->arena, "%s%sno host can be used: delivery must wait%s%s",
+                                    d->reason ? d->reason : "", d->reason ? "; " : "",
+                                    d->nhosts == 1 ? " (" : "",
+                                    d->nhosts == 1 ? dh_arena_printf(d->arena, "%s: %s)", d->hosts[0].name,
+                                                                     danehop_host_reason(&d->hosts[0]))
+                                                   : "");
     }
 }
 

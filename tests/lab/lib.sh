@@ -11,6 +11,11 @@
 tap_n=0
 tap_failed=0
 
+# at_exit CMD - run CMD when the test exits (every registered command, last first)
+exit_cmds=""
+at_exit() { exit_cmds="$1; $exit_cmds"; }
+trap 'eval "$exit_cmds"' EXIT
+
 ok() { # cond-status description
     tap_n=$((tap_n + 1))
     if [ "$1" = 0 ]; then
@@ -35,7 +40,6 @@ lab_start() {
     if [ -n "${DANEHOP_LAB_DIR:-}" ] && [ -f "$DANEHOP_LAB_DIR/lab.env" ] &&
         bash "$top_srcdir/integration/lab/lab.sh" status "$DANEHOP_LAB_DIR"; then
         . "$DANEHOP_LAB_DIR/lab.env"
-        trap 'smtp_stop_all' EXIT
         return
     fi
     if [ "$(id -u)" != 0 ]; then
@@ -47,7 +51,7 @@ lab_start() {
     LAB_OWN=$(mktemp -d)
     chmod 755 "$LAB_OWN" # Exim's delivery processes read the lab's files
     bash "$top_srcdir/integration/lab/lab.sh" up "$LAB_OWN/lab" >&2 || bail "the lab did not start"
-    trap 'smtp_stop_all; bash "$top_srcdir/integration/lab/lab.sh" down "$LAB_OWN/lab"; rm -rf "$LAB_OWN"' EXIT
+    at_exit 'bash "$top_srcdir/integration/lab/lab.sh" down "$LAB_OWN/lab"; rm -rf "$LAB_OWN"' 
     . "$LAB_OWN/lab/lab.env"
 }
 
@@ -79,6 +83,7 @@ expect_rc() {
 # logging sessions to $smtp_log; stopped when the test exits
 smtp_pids=""
 smtp_log=$(mktemp)
+at_exit smtp_stop_all
 smtp_start() {
     local addr=$1 cert=$2 key=$3 pidf
     shift 3

@@ -1,0 +1,30 @@
+/*
+ * maps.h - the socketmap maps danehopd answers
+ *
+ *   tlspolicy  key: next-hop as Postfix gives it (domain, domain:port,
+ *              [host], [host]:port); reply in Postfix TLS policy syntax
+ *   decision   key: domain or domain:port; the whole decision as key=value
+ *   host       key: domain:host:port (domain may be empty); one host
+ */
+#ifndef DANEHOP_MAPS_H
+#define DANEHOP_MAPS_H
+
+#include <stddef.h>
+
+#include "danehop.h"
+
+/* the largest reply Postfix accepts by default (socketmap_max_reply_size) */
+#define MAP_MAX_REPLY 100000
+
+typedef struct map_options {
+    int fingerprint; /* answer pure "3 1 1" sets with "fingerprint match=" */
+} map_options;
+
+/*
+ * map_lookup - answer one request ("<map> <key>") into reply (at most
+ * MAP_MAX_REPLY bytes, NUL-terminated): "OK data", "NOTFOUND ",
+ * "TEMP reason", "TIMEOUT reason" or "PERM reason".
+ */
+void map_lookup(danehop_ctx *ctx, const map_options *opt, const char *req, size_t len, char *reply);
+
+#endif
