@@ -7,6 +7,11 @@
 # Exim:  exim4-daemon-heavy (the sending MTA of the integration tests; its
 #        packaged daemon is not started, the tests run Exim with their own
 #        configuration), util-linux (unshare, for a private resolv.conf).
+# Postfix: Debian's postfix conflicts with exim4 (both are the system MTA),
+#        so its package is downloaded and unpacked, not installed, into
+#        /var/cache/danehop-test/postfix; the tests run it from there with
+#        their own configuration (its libraries are listed above). The
+#        postfix user and postdrop group it needs are created.
 # Checks: valgrind.
 #
 # The DNS servers are installed for their binaries only: their packaged
@@ -18,7 +23,8 @@ set -eu
 pkgs="build-essential autoconf automake libtool pkg-config
 libunbound-dev libssl-dev libpcre2-dev
 nsd ldnsutils unbound dns-root-data bind9-dnsutils jq python3 openssl
-exim4-daemon-heavy util-linux valgrind"
+exim4-daemon-heavy util-linux valgrind
+libdb5.3 libicu72 libnsl2 libsasl2-2 libssl3 netbase"
 
 missing=""
 for p in $pkgs; do
@@ -36,5 +42,19 @@ if [ -n "$missing" ]; then
     apt-get update -qq
     # shellcheck disable=SC2086
     apt-get install -y -qq --no-install-recommends $missing > /dev/null
+fi
+# Postfix, unpacked beside the system MTA
+pf=/var/cache/danehop-test/postfix
+if [ ! -x "$pf/root/usr/lib/postfix/sbin/master" ]; then
+    [ "$(id -u)" = 0 ] || { echo "debian-deps.sh: run as root to unpack postfix" >&2; exit 1; }
+    mkdir -p "$pf"
+    (cd "$pf" && rm -f postfix_*.deb && apt-get download -qq postfix 2> /dev/null) ||
+        { apt-get update -qq && (cd "$pf" && apt-get download -qq postfix); }
+    dpkg -x "$pf"/postfix_*.deb "$pf/root"
+fi
+if [ "$(id -u)" = 0 ]; then
+    getent group postdrop > /dev/null || groupadd --system postdrop
+    id postfix > /dev/null 2>&1 ||
+        useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin postfix
 fi
 exit 0

@@ -168,6 +168,12 @@ static void tlspolicy(danehop_ctx *ctx, const map_options *opt, char *key, char 
     int bracketed;
     size_t i, usable = 0, dane = 0, encrypt = 0;
 
+    if (key[0] == '.') {
+        /* Postfix also asks for the parent domain (".example.com"): only
+         * the next hop itself has a decision */
+        reply_set(reply, "NOTFOUND %s", NULL);
+        return;
+    }
     if (split_port(key, &port, &bracketed) != 0) {
         reply_set(reply, "PERM bad next-hop \"%.200s\"", key);
         return;
