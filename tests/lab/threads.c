@@ -6,6 +6,8 @@
  *   threads UNBOUND_CONF
  */
 #include <pthread.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,6 +126,28 @@ int main(int argc, char **argv)
     printf("%s %d - quick decisions are not held up by a slow one (%.2f s)\n",
            fast < 1.5 ? "ok" : "not ok", ++n, fast);
     pthread_join(s, NULL);
+
+    /* fork: the child gets a resolver of its own, the parent keeps its */
+    {
+        char got[512];
+        int status = -1;
+        pid_t pid;
+
+        danehop_ctx_set_cache_size(shared, 0);
+        summary(shared, "chain.example.com", got, sizeof(got));
+        fflush(stdout);
+        pid = fork();
+        if (pid == 0) {
+            summary(shared, "example.com", got, sizeof(got));
+            _exit(strcmp(got, expected[0]) == 0 ? 0 : 1);
+        }
+        waitpid(pid, &status, 0);
+        printf("%s %d - after fork the child decides with a resolver of its own\n",
+               WIFEXITED(status) && WEXITSTATUS(status) == 0 ? "ok" : "not ok", ++n);
+        summary(shared, "example.com", got, sizeof(got));
+        printf("%s %d - ... and the parent's context still works\n",
+               strcmp(got, expected[0]) == 0 ? "ok" : "not ok", ++n);
+    }
     danehop_ctx_free(shared);
     printf("1..%d\n", n);
     return 0;
