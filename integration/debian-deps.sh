@@ -24,6 +24,7 @@ pkgs="build-essential autoconf automake libtool pkg-config
 libunbound-dev libssl-dev libpcre2-dev
 nsd ldnsutils unbound dns-root-data bind9-dnsutils jq python3 openssl
 exim4-daemon-heavy util-linux valgrind
+debhelper dpkg-dev lintian fakeroot git
 libdb5.3 libicu72 libnsl2 libsasl2-2 libssl3 netbase"
 
 missing=""
