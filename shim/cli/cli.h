@@ -33,6 +33,8 @@ enum {
 int cli_resolver_option(struct danehop_ctx *ctx, const char *cmd, int opt, const char *arg);
 /* cli_parse_uint - a decimal number in 0..max */
 int cli_parse_uint(const char *s, unsigned long max, unsigned long *out);
+/* cli_parse_port - --port ARG for cmd: 1..65535, or -1 after saying why */
+int cli_parse_port(const char *cmd, const char *arg, unsigned long *port);
 
 int cmd_resolve(int argc, char **argv);
 int cmd_check_config(int argc, char **argv);

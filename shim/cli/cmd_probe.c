@@ -220,10 +220,8 @@ int cmd_probe(int argc, char **argv)
         case OPT_JSON: json = 1; break;
         case OPT_HOST: host = optarg; break;
         case OPT_PORT:
-            if (cli_parse_uint(optarg, 65535, &port) != 0 || port == 0) {
-                fprintf(stderr, "danehop probe: --port %s: must be 1 to 65535\n", optarg);
+            if (cli_parse_port("probe", optarg, &port) != 0)
                 goto out;
-            }
             break;
         case OPT_IO_TIMEOUT:
             if (cli_parse_uint(optarg, 300, &io) != 0 || io == 0) {

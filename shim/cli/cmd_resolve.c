@@ -56,8 +56,7 @@ int cmd_resolve(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
         switch (c) {
         case OPT_PORT:
-            if (cli_parse_uint(optarg, 65535, &port) != 0 || port == 0) {
-                fprintf(stderr, "danehop resolve: --port %s: must be 1 to 65535\n", optarg);
+            if (cli_parse_port("resolve", optarg, &port) != 0) {
                 danehop_ctx_free(ctx);
                 return CLI_EXIT_USAGE;
             }

@@ -210,10 +210,8 @@ int cmd_verify(int argc, char **argv)
             break;
         case OPT_HOST: host = optarg; break;
         case OPT_PORT:
-            if (cli_parse_uint(optarg, 65535, &port) != 0 || port == 0) {
-                fprintf(stderr, "danehop verify: --port %s: must be 1 to 65535\n", optarg);
+            if (cli_parse_port("verify", optarg, &port) != 0)
                 goto out;
-            }
             break;
         default:
             if (cli_resolver_option(ctx, "verify", c, optarg) != 1)

@@ -22,6 +22,15 @@ int cli_parse_uint(const char *s, unsigned long max, unsigned long *out)
     return 0;
 }
 
+int cli_parse_port(const char *cmd, const char *arg, unsigned long *port)
+{
+    if (cli_parse_uint(arg, 65535, port) != 0 || *port == 0) {
+        fprintf(stderr, "danehop %s: --port %s: must be 1 to 65535\n", cmd, arg);
+        return -1;
+    }
+    return 0;
+}
+
 int cli_resolver_option(danehop_ctx *ctx, const char *cmd, int opt, const char *arg)
 {
     const char *flag;
