@@ -123,7 +123,12 @@ static int split_port(char *key, unsigned *port, int *bracketed)
 static int resolve(danehop_ctx *ctx, const char *domain, const char *host, unsigned port,
                    danehop_decision **d, char *reply)
 {
-    if (danehop_resolve(ctx, domain, host, port, DANEHOP_POLICY_OPPORTUNISTIC, 0, d) != 0) {
+    if (danehop_resolve(ctx, domain, host, port, DANEHOP_POLICY_OPPORTUNISTIC, 0, d) == 0) {
+        /* one line per decision, where the configuration says (syslog by default) */
+        danehop_log_decision(ctx, *d, DANEHOP_LOG_SYSLOG);
+        return 0;
+    }
+    {
         /* bad input is permanent; a resolver that cannot start is not */
         const char *why = danehop_ctx_error(ctx);
 
