@@ -18,21 +18,26 @@
 #include "clock.h"
 #include "danehop.h"
 
-
 static int qtype(const char *t)
 {
-    if (!strcmp(t, "A")) return 1;
-    if (!strcmp(t, "CNAME")) return 5;
-    if (!strcmp(t, "MX")) return 15;
-    if (!strcmp(t, "AAAA")) return 28;
-    if (!strcmp(t, "DNSKEY")) return 48;
-    if (!strcmp(t, "TLSA")) return 52;
+    if (!strcmp(t, "A"))
+        return 1;
+    if (!strcmp(t, "CNAME"))
+        return 5;
+    if (!strcmp(t, "MX"))
+        return 15;
+    if (!strcmp(t, "AAAA"))
+        return 28;
+    if (!strcmp(t, "DNSKEY"))
+        return 48;
+    if (!strcmp(t, "TLSA"))
+        return 52;
     return 1;
 }
 
 /* names whose decisions warm the zone cuts (keys, delegations) of every lab zone */
-static const char *const primers[] = { "direct.example.com", "chain-none.example.com",
-                                       "cname-notlsa.example.com", "example.org" };
+static const char *const primers[] = {"direct.example.com", "chain-none.example.com",
+                                      "cname-notlsa.example.com", "example.org"};
 
 static danehop_ctx *lab_ctx(const char *conf)
 {
@@ -149,8 +154,8 @@ static int cmd_warm(char **argv, size_t cache)
         danehop_decision_free(d);
     }
     printf("warm decisions in one process (%s, %s): %.0f per second (%.1f us each); "
-           "target >= 20000/s per core\n", argv[4],
-           cache ? "decision cache on" : "decision cache off, libunbound cache only",
+           "target >= 20000/s per core\n",
+           argv[4], cache ? "decision cache on" : "decision cache off, libunbound cache only",
            n / ((now_us() - t0) / 1e6), (now_us() - t0) / n);
     danehop_ctx_free(ctx);
     return 0;

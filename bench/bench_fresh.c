@@ -37,8 +37,8 @@ static long rss_kb(void)
 
 typedef danehop_ctx *(*ctx_new_fn)(void);
 typedef int (*set_fn)(danehop_ctx *, const char *);
-typedef int (*resolve_fn)(danehop_ctx *, const char *, const char *, unsigned, danehop_policy,
-                          unsigned, danehop_decision **);
+typedef int (*resolve_fn)(danehop_ctx *, const char *, const char *, unsigned, danehop_policy, unsigned,
+                          danehop_decision **);
 typedef danehop_status (*status_fn)(const danehop_decision *);
 typedef void (*free_d_fn)(danehop_decision *);
 typedef void (*free_c_fn)(danehop_ctx *);

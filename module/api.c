@@ -72,7 +72,4 @@ static const danehop_api_v1 table = {
     .log_line = danehop_log_line,
 };
 
-const danehop_api_v1 *danehop_api(unsigned abi_version)
-{
-    return abi_version == 1 ? &table : NULL;
-}
+const danehop_api_v1 *danehop_api(unsigned abi_version) { return abi_version == 1 ? &table : NULL; }

@@ -113,10 +113,7 @@ char *dh_arena_printf(dh_arena *a, const char *fmt, ...)
     return s;
 }
 
-int dh_arena_exhausted(const dh_arena *a)
-{
-    return a->exhausted;
-}
+int dh_arena_exhausted(const dh_arena *a) { return a->exhausted; }
 
 dh_arena *dh_arena_free(dh_arena *a)
 {

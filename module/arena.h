@@ -23,10 +23,8 @@ char *dh_arena_strdup(dh_arena *a, const char *s);
 /* dh_arena_memdup - copy of len bytes */
 void *dh_arena_memdup(dh_arena *a, const void *p, size_t len);
 /* dh_arena_printf - formatted string in the arena, or NULL */
-char *dh_arena_printf(dh_arena *a, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-char *dh_arena_vprintf(dh_arena *a, const char *fmt, va_list ap)
-    __attribute__((format(printf, 2, 0)));
+char *dh_arena_printf(dh_arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+char *dh_arena_vprintf(dh_arena *a, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 /* dh_arena_exhausted - whether any allocation has failed */
 int dh_arena_exhausted(const dh_arena *a);
 /* dh_arena_free - release everything; returns NULL */

@@ -49,10 +49,7 @@ void dh_buf_addn(dh_buf *b, const char *s, size_t n)
     b->data[b->len] = '\0';
 }
 
-void dh_buf_add(dh_buf *b, const char *s)
-{
-    dh_buf_addn(b, s, strlen(s));
-}
+void dh_buf_add(dh_buf *b, const char *s) { dh_buf_addn(b, s, strlen(s)); }
 
 void dh_buf_printf(dh_buf *b, const char *fmt, ...)
 {

@@ -16,9 +16,9 @@
 
 #include "danehop.h"
 
-#define DH_CACHE_DEFAULT 512
-#define DH_CACHE_MAX 65536
-#define DH_CACHE_MAX_TTL 300
+#define DH_CACHE_DEFAULT   512
+#define DH_CACHE_MAX       65536
+#define DH_CACHE_MAX_TTL   300
 #define DH_CACHE_DEFER_TTL 5
 
 typedef struct dh_cache dh_cache;

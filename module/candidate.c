@@ -68,8 +68,7 @@ static void fill_hops(dh_host_work *w, const dh_batch *b)
 }
 
 /* keep the records of a secure RRset: usable ones as TLSA, the rest explained */
-static size_t take_records(danehop_decision *d, danehop_host *h, const struct ub_result *r,
-                           size_t n)
+static size_t take_records(danehop_decision *d, danehop_host *h, const struct ub_result *r, size_t n)
 {
     dh_tlsa recs[DH_TLSA_MAX_RECORDS];
     dh_tlsa_verdict verdict[DH_TLSA_MAX_RECORDS];
@@ -132,7 +131,7 @@ void dh_candidate_decide(danehop_decision *d, dh_host_work *w, const dh_batch *b
     danehop_host *h = w->out;
     const char *note = h->reason; /* e.g. addresses left out */
     char why[300], q[DH_NAME_BUF];
-    const char *tried[2] = { NULL, NULL };
+    const char *tried[2] = {NULL, NULL};
     size_t i;
 
     fill_hops(w, b);
@@ -158,7 +157,8 @@ void dh_candidate_decide(danehop_decision *d, dh_host_work *w, const dh_batch *b
             h->action = DANEHOP_ACTION_DEFER;
             h->reason = dh_arena_printf(d->arena,
                                         "TLSA RRset at %s has more than %d records: refusing it, "
-                                        "the host is unusable", q, DH_TLSA_MAX_RECORDS);
+                                        "the host is unusable",
+                                        q, DH_TLSA_MAX_RECORDS);
             return;
         }
         h->base_domain = w->cand[i];
@@ -169,7 +169,8 @@ void dh_candidate_decide(danehop_decision *d, dh_host_work *w, const dh_batch *b
             h->sni = h->base_domain;
             add_refnames(d, w);
             h->reason = dh_arena_printf(
-                d->arena, "secure TLSA RRset at %s with %zu usable record%s: TLS with DANE "
+                d->arena,
+                "secure TLSA RRset at %s with %zu usable record%s: TLS with DANE "
                 "authentication required, base domain %s%s%s%s%s",
                 q, usable, usable == 1 ? "" : "s", h->base_domain,
                 w->alias && dh_name_equal(h->base_domain, w->name) && !h->address_secure
@@ -182,10 +183,10 @@ void dh_candidate_decide(danehop_decision *d, dh_host_work *w, const dh_batch *b
         } else {
             /* C2 */
             h->action = DANEHOP_ACTION_ENCRYPT;
-            h->reason = dh_arena_printf(
-                d->arena, "secure TLSA RRset at %s has no usable record: TLS required without "
-                "authentication; no cleartext (RFC 7672 section 2.2)%s%s",
-                q, note ? "; " : "", note ? note : "");
+            h->reason = dh_arena_printf(d->arena,
+                                        "secure TLSA RRset at %s has no usable record: TLS required without "
+                                        "authentication; no cleartext (RFC 7672 section 2.2)%s%s",
+                                        q, note ? "; " : "", note ? note : "");
         }
         return;
     }
@@ -193,6 +194,6 @@ void dh_candidate_decide(danehop_decision *d, dh_host_work *w, const dh_batch *b
     h->action = DANEHOP_ACTION_MAY;
     h->reason = dh_arena_printf(
         d->arena, "no secure TLSA records at %s%s%s: DANE does not apply, opportunistic TLS%s%s",
-        tried[0] ? tried[0] : "-", tried[1] ? " or " : "", tried[1] ? tried[1] : "",
-        note ? "; " : "", note ? note : "");
+        tried[0] ? tried[0] : "-", tried[1] ? " or " : "", tried[1] ? tried[1] : "", note ? "; " : "",
+        note ? note : "");
 }

@@ -33,7 +33,7 @@ typedef struct parser {
     dh_config *c;
     const char *path;
     unsigned line;
-    unsigned seen[16];  /* line where each key was set, for duplicates */
+    unsigned seen[16]; /* line where each key was set, for duplicates */
     char *err;
     size_t errlen;
 } parser;
@@ -123,11 +123,13 @@ static int parse_seconds(parser *p, const char *key, const char *v, unsigned *ms
 
 static int facility(const char *name)
 {
-    static const struct { const char *n; int f; } t[] = {
-        { "mail", LOG_MAIL }, { "daemon", LOG_DAEMON }, { "user", LOG_USER },
-        { "local0", LOG_LOCAL0 }, { "local1", LOG_LOCAL1 }, { "local2", LOG_LOCAL2 },
-        { "local3", LOG_LOCAL3 }, { "local4", LOG_LOCAL4 }, { "local5", LOG_LOCAL5 },
-        { "local6", LOG_LOCAL6 }, { "local7", LOG_LOCAL7 },
+    static const struct {
+        const char *n;
+        int f;
+    } t[] = {
+        {"mail", LOG_MAIL},     {"daemon", LOG_DAEMON}, {"user", LOG_USER},     {"local0", LOG_LOCAL0},
+        {"local1", LOG_LOCAL1}, {"local2", LOG_LOCAL2}, {"local3", LOG_LOCAL3}, {"local4", LOG_LOCAL4},
+        {"local5", LOG_LOCAL5}, {"local6", LOG_LOCAL6}, {"local7", LOG_LOCAL7},
     };
     size_t i;
 
@@ -138,8 +140,8 @@ static int facility(const char *name)
 }
 
 static const char *const keys[] = {
-    "unbound_conf", "trust_anchor", "resolv_conf", "forwarders", "recursion", "query_timeout",
-    "total_timeout", "cache_size", "log", "log_facility", "log_level", NULL,
+    "unbound_conf",  "trust_anchor", "resolv_conf", "forwarders",   "recursion", "query_timeout",
+    "total_timeout", "cache_size",   "log",         "log_facility", "log_level", NULL,
 };
 
 static int setting(parser *p, const char *key, char *v)
@@ -150,9 +152,11 @@ static int setting(parser *p, const char *key, char *v)
     for (k = 0; keys[k] && strcmp(keys[k], key) != 0; k++)
         ;
     if (keys[k] == NULL)
-        return fail(p, "unknown key \"%.60s\" (known: unbound_conf, trust_anchor, resolv_conf, "
-                       "forwarders, recursion, query_timeout, total_timeout, cache_size, log, "
-                       "log_facility, log_level)", key);
+        return fail(p,
+                    "unknown key \"%.60s\" (known: unbound_conf, trust_anchor, resolv_conf, "
+                    "forwarders, recursion, query_timeout, total_timeout, cache_size, log, "
+                    "log_facility, log_level)",
+                    key);
     if (p->seen[k])
         return fail(p, "%s set twice (first at line %u)", key, p->seen[k]);
     p->seen[k] = p->line;
@@ -160,7 +164,9 @@ static int setting(parser *p, const char *key, char *v)
         return fail(p, "%s: empty value", key);
     if (strcmp(key, "unbound_conf") == 0 || strcmp(key, "trust_anchor") == 0 ||
         strcmp(key, "resolv_conf") == 0) {
-        char **slot = key[0] == 'u' ? &c->res.unbound_conf : key[0] == 't' ? &c->res.trust_anchor : &c->res.resolv_conf;
+        char **slot = key[0] == 'u'   ? &c->res.unbound_conf
+                      : key[0] == 't' ? &c->res.trust_anchor
+                                      : &c->res.resolv_conf;
 
         if (readable(p, key, v) != 0)
             return -1;
@@ -234,9 +240,14 @@ static int setting(parser *p, const char *key, char *v)
 
 static int rule(parser *p, char *line, char *note)
 {
-    static const struct { const char *n; dh_rule_policy p; } pol[] = {
-        { "dane", DH_RULE_DANE }, { "dane-only", DH_RULE_DANE_ONLY },
-        { "half-dane", DH_RULE_HALF_DANE }, { "exempt", DH_RULE_EXEMPT },
+    static const struct {
+        const char *n;
+        dh_rule_policy p;
+    } pol[] = {
+        {"dane", DH_RULE_DANE},
+        {"dane-only", DH_RULE_DANE_ONLY},
+        {"half-dane", DH_RULE_HALF_DANE},
+        {"exempt", DH_RULE_EXEMPT},
     };
     char *tok[5], *save = NULL, err[300];
     unsigned port = 0;
@@ -251,8 +262,10 @@ static int rule(parser *p, char *line, char *note)
     for (i = 0; i < 4 && strcmp(pol[i].n, tok[0]) != 0; i++)
         ;
     if (i == 4)
-        return fail(p, "\"%.60s\" is neither a key = value setting nor a rule "
-                       "(dane, dane-only, half-dane, exempt)", tok[0]);
+        return fail(p,
+                    "\"%.60s\" is neither a key = value setting nor a rule "
+                    "(dane, dane-only, half-dane, exempt)",
+                    tok[0]);
     if (n < 3)
         return fail(p, "rule: give policy, field (domain, host or any) and a regex");
     if (strcmp(tok[1], "domain") == 0)
@@ -453,8 +466,8 @@ int dh_config_refresh(danehop_ctx *ctx)
     if (!ctx->watch_config || ctx->config == NULL)
         return 0;
     if (stat(ctx->config->path, &st) != 0) {
-        return dh_resolver_error(ctx, "configuration %s: %s; refusing to decide",
-                                 ctx->config->path, strerror(errno));
+        return dh_resolver_error(ctx, "configuration %s: %s; refusing to decide", ctx->config->path,
+                                 strerror(errno));
     }
     if (st.st_mtim.tv_sec == ctx->config->mtime && st.st_mtim.tv_nsec == ctx->config->mtime_ns) {
         if (ctx->config_broken)
@@ -498,8 +511,9 @@ char *danehop_ctx_describe(const danehop_ctx *ctx)
     dh_buf_printf(&b, "configuration: %s\n", c ? c->path : "(none)");
     dh_buf_printf(&b, "unbound_conf: %s\n", ctx->res.unbound_conf ? ctx->res.unbound_conf : "(none)");
     dh_buf_printf(&b, "trust_anchor: %s\n",
-                  ctx->res.trust_anchor ? ctx->res.trust_anchor
-                  : ctx->res.unbound_conf ? "(from unbound_conf)" : DH_DEFAULT_TRUST_ANCHOR);
+                  ctx->res.trust_anchor   ? ctx->res.trust_anchor
+                  : ctx->res.unbound_conf ? "(from unbound_conf)"
+                                          : DH_DEFAULT_TRUST_ANCHOR);
     if (ctx->res.nforwarders) {
         dh_buf_add(&b, "resolver: forward to");
         for (i = 0; i < ctx->res.nforwarders; i++)

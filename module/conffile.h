@@ -23,14 +23,14 @@ typedef struct dh_config {
     time_t mtime;
     long mtime_ns;
     dh_settings res;
-    int recursion;          /* -1 unset */
-    unsigned query_ms;      /* 0 unset */
+    int recursion;     /* -1 unset */
+    unsigned query_ms; /* 0 unset */
     unsigned total_ms;
-    long cache_size;        /* -1 unset */
+    long cache_size; /* -1 unset */
     dh_log_dest log;
     char *log_file;
     int log_facility;
-    int log_level;          /* syslog priority; decisions log at LOG_INFO */
+    int log_level; /* syslog priority; decisions log at LOG_INFO */
     dh_rules *rules;
 } dh_config;
 

@@ -185,8 +185,8 @@ int danehop_host_address_secure(const danehop_host *h);
 
 /* usable TLSA records (after digest agility) of a dane decision */
 size_t danehop_host_tlsa_count(const danehop_host *h);
-int danehop_host_tlsa(const danehop_host *h, size_t i, uint8_t *usage, uint8_t *selector,
-                      uint8_t *mtype, const unsigned char **data, size_t *len);
+int danehop_host_tlsa(const danehop_host *h, size_t i, uint8_t *usage, uint8_t *selector, uint8_t *mtype,
+                      const unsigned char **data, size_t *len);
 /* the same as "U S M hex" text */
 const char *danehop_host_tlsa_text(const danehop_host *h, size_t i);
 /* records of the RRset that are not used, each with why: "U S M hex (why)" */
@@ -207,8 +207,7 @@ const char *danehop_host_address(const danehop_host *h, size_t i);
  * as secure (-1 when not known).
  */
 size_t danehop_host_hop_count(const danehop_host *h);
-int danehop_host_hop(const danehop_host *h, size_t i, const char **name, const char **cname,
-                     int *secure);
+int danehop_host_hop(const danehop_host *h, size_t i, const char **name, const char **cname, int *secure);
 
 /* ---- certificate verification (OpenSSL DANE) ----------------------------- */
 
@@ -274,7 +273,7 @@ void danehop_string_free(char *s);
  * the configuration file's "log" key says; without that key, to fallback:
  * DANEHOP_LOG_SYSLOG, DANEHOP_LOG_STDERR or DANEHOP_LOG_NONE.
  */
-#define DANEHOP_LOG_NONE 0
+#define DANEHOP_LOG_NONE   0
 #define DANEHOP_LOG_SYSLOG 1
 #define DANEHOP_LOG_STDERR 2
 void danehop_log_decision(const danehop_ctx *ctx, const danehop_decision *d, int fallback);
@@ -292,8 +291,8 @@ void danehop_log_line(const danehop_ctx *ctx, int fallback, int warning, const c
  * end: check "size" before using one added after your version.
  */
 typedef struct danehop_api_v1 {
-    unsigned abi;           /* DANEHOP_ABI_VERSION of the library */
-    size_t size;            /* sizeof(struct danehop_api_v1) as built */
+    unsigned abi; /* DANEHOP_ABI_VERSION of the library */
+    size_t size;  /* sizeof(struct danehop_api_v1) as built */
     int (*abi_version)(void);
     const char *(*version)(void);
     danehop_ctx *(*ctx_new)(void);
@@ -309,7 +308,8 @@ typedef struct danehop_api_v1 {
     int (*ctx_watch_config)(danehop_ctx *ctx, int on);
     char *(*ctx_describe)(const danehop_ctx *ctx);
     const char *(*ctx_error)(const danehop_ctx *ctx);
-    int (*resolve)(danehop_ctx *ctx, const char *domain, const char *host, unsigned port, danehop_policy policy, unsigned flags, danehop_decision **out);
+    int (*resolve)(danehop_ctx *ctx, const char *domain, const char *host, unsigned port,
+                   danehop_policy policy, unsigned flags, danehop_decision **out);
     void (*decision_free)(danehop_decision *d);
     danehop_status (*decision_status)(const danehop_decision *d);
     const char *(*status_name)(danehop_status s);
@@ -319,7 +319,8 @@ typedef struct danehop_api_v1 {
     unsigned (*decision_port)(const danehop_decision *d);
     unsigned (*decision_rounds)(const danehop_decision *d);
     size_t (*decision_query_count)(const danehop_decision *d);
-    int (*decision_query)(const danehop_decision *d, size_t i, unsigned *round, const char **name, const char **type, const char **result);
+    int (*decision_query)(const danehop_decision *d, size_t i, unsigned *round, const char **name,
+                          const char **type, const char **result);
     size_t (*decision_host_count)(const danehop_decision *d);
     const danehop_host *(*decision_host)(const danehop_decision *d, size_t i);
     const char *(*action_name)(danehop_action a);
@@ -331,7 +332,8 @@ typedef struct danehop_api_v1 {
     const char *(*host_sni)(const danehop_host *h);
     int (*host_address_secure)(const danehop_host *h);
     size_t (*host_tlsa_count)(const danehop_host *h);
-    int (*host_tlsa)(const danehop_host *h, size_t i, uint8_t *usage, uint8_t *selector, uint8_t *mtype, const unsigned char **data, size_t *len);
+    int (*host_tlsa)(const danehop_host *h, size_t i, uint8_t *usage, uint8_t *selector, uint8_t *mtype,
+                     const unsigned char **data, size_t *len);
     const char *(*host_tlsa_text)(const danehop_host *h, size_t i);
     size_t (*host_unusable_count)(const danehop_host *h);
     const char *(*host_unusable_text)(const danehop_host *h, size_t i);
@@ -341,8 +343,11 @@ typedef struct danehop_api_v1 {
     const char *(*host_address)(const danehop_host *h, size_t i);
     size_t (*host_hop_count)(const danehop_host *h);
     int (*host_hop)(const danehop_host *h, size_t i, const char **name, const char **cname, int *secure);
-    danehop_verdict *(*verify)(const danehop_tlsa_rr *recs, size_t nrecs, const char *const *names, size_t nnames, const unsigned char *const *der, const size_t *derlen, size_t nder);
-    danehop_verdict *(*verify_host)(const danehop_host *h, const unsigned char *const *der, const size_t *derlen, size_t nder);
+    danehop_verdict *(*verify)(const danehop_tlsa_rr *recs, size_t nrecs, const char *const *names,
+                               size_t nnames, const unsigned char *const *der, const size_t *derlen,
+                               size_t nder);
+    danehop_verdict *(*verify_host)(const danehop_host *h, const unsigned char *const *der,
+                                    const size_t *derlen, size_t nder);
     int (*verdict_authenticated)(const danehop_verdict *v);
     const char *(*verdict_reason)(const danehop_verdict *v);
     int (*verdict_match)(const danehop_verdict *v, int *usage, int *selector, int *mtype, int *depth);

@@ -143,8 +143,8 @@ size_t danehop_host_name_count(const danehop_host *h) { return h->nnames; }
 size_t danehop_host_address_count(const danehop_host *h) { return h->naddrs; }
 size_t danehop_host_hop_count(const danehop_host *h) { return h->nhops; }
 
-int danehop_host_tlsa(const danehop_host *h, size_t i, uint8_t *usage, uint8_t *selector,
-                      uint8_t *mtype, const unsigned char **data, size_t *len)
+int danehop_host_tlsa(const danehop_host *h, size_t i, uint8_t *usage, uint8_t *selector, uint8_t *mtype,
+                      const unsigned char **data, size_t *len)
 {
     if (i >= h->ntlsa)
         return -1;
@@ -176,8 +176,7 @@ const char *danehop_host_address(const danehop_host *h, size_t i)
     return i < h->naddrs ? h->addrs[i] : NULL;
 }
 
-int danehop_host_hop(const danehop_host *h, size_t i, const char **name, const char **cname,
-                     int *secure)
+int danehop_host_hop(const danehop_host *h, size_t i, const char **name, const char **cname, int *secure)
 {
     if (i >= h->nhops)
         return -1;
@@ -187,7 +186,4 @@ int danehop_host_hop(const danehop_host *h, size_t i, const char **name, const c
     return 0;
 }
 
-void danehop_string_free(char *s)
-{
-    free(s);
-}
+void danehop_string_free(char *s) { free(s); }

@@ -61,17 +61,17 @@ struct danehop_host {
 
 struct danehop_decision {
     dh_arena *arena;
-    _Atomic int refs;          /* the caller's and the cache's references */
-    const char *domain;        /* N, or NULL in host-only mode */
-    const char *mx_owner;      /* N' when the MX lookup followed a CNAME */
-    const char *host_request;  /* the host asked for, in host mode */
+    _Atomic int refs;         /* the caller's and the cache's references */
+    const char *domain;       /* N, or NULL in host-only mode */
+    const char *mx_owner;     /* N' when the MX lookup followed a CNAME */
+    const char *host_request; /* the host asked for, in host mode */
     danehop_status status;
     danehop_policy policy;
     unsigned flags;
     int mx_secure;
     int implicit_mx;
-    int exempt;                /* a rule exempts the domain: no lookups */
-    const char *rule;          /* the policy rule applied to the domain */
+    int exempt;       /* a rule exempts the domain: no lookups */
+    const char *rule; /* the policy rule applied to the domain */
     const char *reason;
     unsigned port;
     unsigned rounds;

@@ -44,10 +44,10 @@
 
 typedef struct job {
     danehop_ctx *ctx;
-    const dh_rules *rules;     /* the configuration's rules, or NULL */
+    const dh_rules *rules; /* the configuration's rules, or NULL */
     danehop_decision *d;
     long long deadline;
-    int min_ttl;               /* smallest TTL of the answers used, seconds */
+    int min_ttl; /* smallest TTL of the answers used, seconds */
     size_t nwork;
     dh_host_work *work;
 } job;
@@ -155,8 +155,8 @@ static int mx_stage(job *j, const dh_answer *a, const char *host)
 
     if (dh_ans_is_error(a)) {
         d->status = DANEHOP_STATUS_DEFER;
-        set_reason(d, "MX lookup for %s failed (%s): delivery must wait (RFC 7672 section 2.1.2)",
-                   d->domain, dh_ans_describe(a, why, sizeof(why)));
+        set_reason(d, "MX lookup for %s failed (%s): delivery must wait (RFC 7672 section 2.1.2)", d->domain,
+                   dh_ans_describe(a, why, sizeof(why)));
         return 0;
     }
     if (a->kind == DH_ANS_NXDOMAIN) {
@@ -188,8 +188,7 @@ static int mx_stage(job *j, const dh_answer *a, const char *host)
         n++;
     if (n > MAX_MX_RECORDS) {
         d->status = DANEHOP_STATUS_DEFER;
-        set_reason(d, "MX RRset of %s has more than %d records: refusing it", d->domain,
-                   MAX_MX_RECORDS);
+        set_reason(d, "MX RRset of %s has more than %d records: refusing it", d->domain, MAX_MX_RECORDS);
         return 0;
     }
     if ((recs = calloc(n, sizeof(*recs))) == NULL) {
@@ -240,9 +239,9 @@ static int mx_stage(job *j, const dh_answer *a, const char *host)
                        "the MX record names an IP address, not a host: DANE does not apply "
                        "(RFC 7672 section 2.2)");
         else if (st != DH_NAME_OK)
-            host_final(j, w, DANEHOP_ACTION_DEFER,
-                       dh_arena_printf(d->arena, "MX host name from DNS is not usable: %s",
-                                       dh_name_strerror(st)));
+            host_final(
+                j, w, DANEHOP_ACTION_DEFER,
+                dh_arena_printf(d->arena, "MX host name from DNS is not usable: %s", dh_name_strerror(st)));
     }
     free(recs);
     if (host != NULL && j->nwork == 0) {
@@ -265,7 +264,8 @@ static void insecure_mx(job *j)
         host_final(j, w, DANEHOP_ACTION_MAY,
                    dh_arena_printf(j->d->arena,
                                    "the MX RRset of %s is not DNSSEC-signed: DANE does not apply, "
-                                   "opportunistic TLS (RFC 7672 section 2.2.1)", j->d->domain));
+                                   "opportunistic TLS (RFC 7672 section 2.2.1)",
+                                   j->d->domain));
     }
 }
 
@@ -280,9 +280,9 @@ static void mandatory(job *j)
 
         if (!j->work[i].mandatory || (h->action != DANEHOP_ACTION_MAY && h->action != DANEHOP_ACTION_ENCRYPT))
             continue;
-        h->reason = dh_arena_printf(d->arena, "mandatory DANE%s%s%s, but %s",
-                                    j->work[i].rule ? " (" : "", j->work[i].rule ? j->work[i].rule : "",
-                                    j->work[i].rule ? ")" : "", h->reason);
+        h->reason =
+            dh_arena_printf(d->arena, "mandatory DANE%s%s%s, but %s", j->work[i].rule ? " (" : "",
+                            j->work[i].rule ? j->work[i].rule : "", j->work[i].rule ? ")" : "", h->reason);
         h->action = DANEHOP_ACTION_DEFER;
         h->sni = NULL;
     }
@@ -308,8 +308,10 @@ static void host_rules(job *j)
         m = dh_rules_match(j->rules, w->name, 1);
         if (m.error) {
             host_final(j, w, DANEHOP_ACTION_DEFER,
-                       dh_arena_printf(j->d->arena, "policy rule at line %u cannot be evaluated for "
-                                       "%s (regex match limit): refusing to guess", m.line, w->name));
+                       dh_arena_printf(j->d->arena,
+                                       "policy rule at line %u cannot be evaluated for "
+                                       "%s (regex match limit): refusing to guess",
+                                       m.line, w->name));
             continue;
         }
         if (m.rule == NULL)
@@ -319,8 +321,10 @@ static void host_rules(job *j)
         w->half = m.policy == DH_RULE_HALF_DANE;
         if (m.policy == DH_RULE_EXEMPT)
             host_final(j, w, DANEHOP_ACTION_MAY,
-                       dh_arena_printf(j->d->arena, "exempt from DANE (%s): opportunistic TLS, no "
-                                       "DANE lookups", w->rule));
+                       dh_arena_printf(j->d->arena,
+                                       "exempt from DANE (%s): opportunistic TLS, no "
+                                       "DANE lookups",
+                                       w->rule));
     }
 }
 
@@ -335,12 +339,12 @@ static void domain_status(danehop_decision *d)
             usable++;
     if (usable == 0) {
         d->status = DANEHOP_STATUS_DEFER;
-        d->reason = dh_arena_printf(d->arena, "%s%sno host can be used: delivery must wait%s%s",
-                                    d->reason ? d->reason : "", d->reason ? "; " : "",
-                                    d->nhosts == 1 ? " (" : "",
-                                    d->nhosts == 1 ? dh_arena_printf(d->arena, "%s: %s)", d->hosts[0].name,
-                                                                     danehop_host_reason(&d->hosts[0]))
-                                                   : "");
+        d->reason =
+            dh_arena_printf(d->arena, "%s%sno host can be used: delivery must wait%s%s",
+                            d->reason ? d->reason : "", d->reason ? "; " : "", d->nhosts == 1 ? " (" : "",
+                            d->nhosts == 1 ? dh_arena_printf(d->arena, "%s: %s)", d->hosts[0].name,
+                                                             danehop_host_reason(&d->hosts[0]))
+                                           : "");
     }
 }
 
@@ -480,8 +484,10 @@ int danehop_resolve(danehop_ctx *ctx, const char *domain, const char *host, unsi
     if (domain != NULL && rules != NULL) {
         dm = dh_rules_match(rules, ndomain, 0);
         if (dm.error)
-            return dh_resolver_error(ctx, "policy rule at line %u cannot be evaluated for %s (regex "
-                                     "match limit): refusing to decide", dm.line, ndomain);
+            return dh_resolver_error(ctx,
+                                     "policy rule at line %u cannot be evaluated for %s (regex "
+                                     "match limit): refusing to decide",
+                                     dm.line, ndomain);
         if (dm.rule != NULL) {
             policy = dm.policy == DH_RULE_DANE_ONLY ? DANEHOP_POLICY_MANDATORY : DANEHOP_POLICY_OPPORTUNISTIC;
             if (dm.policy == DH_RULE_HALF_DANE)
@@ -490,8 +496,8 @@ int danehop_resolve(danehop_ctx *ctx, const char *domain, const char *host, unsi
                 port = dm.port;
         }
     }
-    snprintf(key, sizeof(key), "%s|%s|%u|%d|%u", domain ? ndomain : "", host ? nhost : "", port,
-             (int) policy, flags);
+    snprintf(key, sizeof(key), "%s|%s|%u|%d|%u", domain ? ndomain : "", host ? nhost : "", port, (int) policy,
+             flags);
     if ((cache = dh_resolver_cache(ctx)) != NULL) {
         pthread_mutex_lock(&ctx->lock);
         *out = dh_cache_get(cache, key, dh_now_ms());

@@ -19,33 +19,29 @@ static void emit(const dh_config *c, dh_log_dest dest, int prio, const char *lin
     FILE *f;
 
     switch (dest) {
-    case DH_LOG_SYSLOG:
-        syslog(c->log_facility | prio, "%s", line);
-        break;
-    case DH_LOG_STDERR:
-        fprintf(stderr, "%s\n", line);
-        break;
+    case DH_LOG_SYSLOG: syslog(c->log_facility | prio, "%s", line); break;
+    case DH_LOG_STDERR: fprintf(stderr, "%s\n", line); break;
     case DH_LOG_FILE:
         if ((f = fopen(c->log_file, "a")) != NULL) {
             fprintf(f, "%s\n", line);
             fclose(f);
         }
         break;
-    default:
-        break;
+    default: break;
     }
 }
 
 void danehop_log_line(const danehop_ctx *ctx, int fallback, int warning, const char *line)
 {
-    static const dh_config defaults = { .log_facility = LOG_MAIL, .log_level = LOG_INFO };
+    static const dh_config defaults = {.log_facility = LOG_MAIL, .log_level = LOG_INFO};
     const dh_config *c = ctx ? ctx->config : NULL;
     dh_log_dest dest;
     int prio = warning ? LOG_WARNING : LOG_INFO;
 
     if (c == NULL || c->log == DH_LOG_UNSET) {
-        dest = fallback == DANEHOP_LOG_SYSLOG ? DH_LOG_SYSLOG
-             : fallback == DANEHOP_LOG_STDERR ? DH_LOG_STDERR : DH_LOG_NONE;
+        dest = fallback == DANEHOP_LOG_SYSLOG   ? DH_LOG_SYSLOG
+               : fallback == DANEHOP_LOG_STDERR ? DH_LOG_STDERR
+                                                : DH_LOG_NONE;
         if (c == NULL)
             c = &defaults;
     } else {

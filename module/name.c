@@ -85,13 +85,13 @@ const char *dh_name_strerror(dh_name_status st)
     case DH_NAME_LABEL_TOO_LONG: return "label longer than 63 octets";
     case DH_NAME_NON_ASCII:
         return "non-ASCII name (a U-label): give the A-label form instead, e.g. xn--... as printed by idn2";
-    case DH_NAME_BAD_CHAR:
-        return "character outside letters, digits, hyphen and dot";
+    case DH_NAME_BAD_CHAR: return "character outside letters, digits, hyphen and dot";
     case DH_NAME_HYPHEN: return "label starts or ends with a hyphen";
     case DH_NAME_ADDRESS_LITERAL:
         return "address literal: DANE does not apply to IP address destinations (RFC 7672 section 2.2)";
     case DH_NAME_IP_ADDRESS:
-        return "IP address, not a name: DANE does not apply to IP address destinations (RFC 7672 section 2.2)";
+        return "IP address, not a name: DANE does not apply to IP address destinations (RFC 7672 section "
+               "2.2)";
     case DH_NAME_ROOT: return "the root name is not a mail destination";
     }
     return "invalid name";

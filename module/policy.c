@@ -12,7 +12,7 @@
 #include "buf.h"
 
 /* the most rules a file may hold, and the longest pattern */
-#define MAX_RULES 1024
+#define MAX_RULES   1024
 #define MAX_PATTERN 1024
 /* backtracking bounds per match: generous for sane patterns, tiny for CPUs */
 #define MATCH_LIMIT 100000
@@ -51,8 +51,8 @@ dh_rules *dh_rules_new(void)
     return r;
 }
 
-int dh_rules_add(dh_rules *r, dh_rule_policy policy, dh_rule_field field, const char *regex,
-                 unsigned port, const char *note, unsigned line, char *err, size_t errlen)
+int dh_rules_add(dh_rules *r, dh_rule_policy policy, dh_rule_field field, const char *regex, unsigned port,
+                 const char *note, unsigned line, char *err, size_t errlen)
 {
     dh_rule *rule;
     int code;
@@ -68,9 +68,9 @@ int dh_rules_add(dh_rules *r, dh_rule_policy policy, dh_rule_field field, const 
     }
     rule = &r->v[r->n];
     memset(rule, 0, sizeof(*rule));
-    rule->code = pcre2_compile((PCRE2_SPTR) regex, PCRE2_ZERO_TERMINATED,
-                               PCRE2_ANCHORED | PCRE2_ENDANCHORED | PCRE2_CASELESS | PCRE2_UTF,
-                               &code, &off, NULL);
+    rule->code =
+        pcre2_compile((PCRE2_SPTR) regex, PCRE2_ZERO_TERMINATED,
+                      PCRE2_ANCHORED | PCRE2_ENDANCHORED | PCRE2_CASELESS | PCRE2_UTF, &code, &off, NULL);
     if (rule->code == NULL) {
         PCRE2_UCHAR msg[256];
 
@@ -97,10 +97,7 @@ int dh_rules_add(dh_rules *r, dh_rule_policy policy, dh_rule_field field, const 
     return 0;
 }
 
-size_t dh_rules_count(const dh_rules *r)
-{
-    return r ? r->n : 0;
-}
+size_t dh_rules_count(const dh_rules *r) { return r ? r->n : 0; }
 
 dh_rule_match dh_rules_match(const dh_rules *r, const char *name, int is_host)
 {

@@ -14,10 +14,10 @@
 #include <stddef.h>
 
 typedef enum {
-    DH_RULE_DANE = 0,   /* opportunistic DANE (the default) */
-    DH_RULE_DANE_ONLY,  /* mandatory DANE */
-    DH_RULE_HALF_DANE,  /* DANE also for hosts of an insecure MX */
-    DH_RULE_EXEMPT      /* no DANE lookups: opportunistic TLS */
+    DH_RULE_DANE = 0,  /* opportunistic DANE (the default) */
+    DH_RULE_DANE_ONLY, /* mandatory DANE */
+    DH_RULE_HALF_DANE, /* DANE also for hosts of an insecure MX */
+    DH_RULE_EXEMPT     /* no DANE lookups: opportunistic TLS */
 } dh_rule_policy;
 
 typedef enum { DH_MATCH_DOMAIN, DH_MATCH_HOST, DH_MATCH_ANY } dh_rule_field;
@@ -30,17 +30,17 @@ dh_rules *dh_rules_new(void);
  * dh_rules_add - compile and append a rule; port 0 keeps the request's
  * port. Returns 0, or -1 with err (errlen bytes) saying what is wrong.
  */
-int dh_rules_add(dh_rules *r, dh_rule_policy policy, dh_rule_field field, const char *regex,
-                 unsigned port, const char *note, unsigned line, char *err, size_t errlen);
+int dh_rules_add(dh_rules *r, dh_rule_policy policy, dh_rule_field field, const char *regex, unsigned port,
+                 const char *note, unsigned line, char *err, size_t errlen);
 size_t dh_rules_count(const dh_rules *r);
 
 typedef struct dh_rule_match {
-    const dh_rule *rule;   /* NULL: no rule matched */
+    const dh_rule *rule; /* NULL: no rule matched */
     dh_rule_policy policy;
     unsigned port;
-    const char *note;      /* the rule's comment, or NULL */
+    const char *note; /* the rule's comment, or NULL */
     unsigned line;
-    int error;             /* a match failed (limits): fail closed */
+    int error; /* a match failed (limits): fail closed */
 } dh_rule_match;
 
 /*

@@ -35,17 +35,17 @@
 
 struct dh_ticket {
     danehop_ctx *ctx;
-    struct dh_batch *batch;   /* NULL once orphaned */
+    struct dh_batch *batch; /* NULL once orphaned */
     int idx;
     int async_id;
-    int done;                 /* an orphan whose answer has arrived */
-    struct dh_ticket *next;   /* orphan list */
+    int done;               /* an orphan whose answer has arrived */
+    struct dh_ticket *next; /* orphan list */
 };
 
 struct dh_batch {
     size_t n;
     size_t pending;
-    pthread_cond_t cv;        /* signalled when an answer arrives */
+    pthread_cond_t cv; /* signalled when an answer arrives */
     int cv_ready;
     dh_answer ans[DH_BATCH_MAX];
     char names[DH_BATCH_MAX][DH_NAME_BUF];
@@ -94,10 +94,7 @@ int dh_batch_add(dh_batch *b, const char *qname, int qtype)
     return (int) b->n++;
 }
 
-size_t dh_batch_size(const dh_batch *b)
-{
-    return b->n;
-}
+size_t dh_batch_size(const dh_batch *b) { return b->n; }
 
 const dh_answer *dh_batch_answer(const dh_batch *b, int idx)
 {
@@ -118,8 +115,8 @@ static void classify(dh_answer *a, int err, struct ub_result *res)
         snprintf(a->why, sizeof(a->why), "DNSSEC validation failed (bogus): %s",
                  res->why_bogus ? res->why_bogus : "no detail");
     } else if (res->rcode != 0 && res->rcode != 3) {
-        static const char *const rcodes[] = { "NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN",
-                                              "NOTIMP", "REFUSED" };
+        static const char *const rcodes[] = {"NOERROR",  "FORMERR", "SERVFAIL",
+                                             "NXDOMAIN", "NOTIMP",  "REFUSED"};
         a->kind = DH_ANS_SERVFAIL;
         if (res->rcode >= 0 && res->rcode < 6)
             snprintf(a->why, sizeof(a->why), "lookup failed: %s", rcodes[res->rcode]);
@@ -256,7 +253,7 @@ void dh_batch_run(dh_batch *b, danehop_ctx *ctx, long long deadline_ms)
         if (pending == 0 || left <= 0 || ub == NULL)
             break;
         if (pthread_mutex_trylock(&ctx->process_lock) == 0) {
-            struct pollfd pfd = { .fd = ub_fd(ub), .events = POLLIN };
+            struct pollfd pfd = {.fd = ub_fd(ub), .events = POLLIN};
             int r = poll(&pfd, 1, left > 100 ? 100 : (int) left);
 
             if (r > 0 && ub_process(ub) != 0) {
@@ -317,10 +314,7 @@ void dh_batch_free(dh_batch *b, danehop_ctx *ctx)
     free(b);
 }
 
-int dh_ans_is_error(const dh_answer *a)
-{
-    return a->kind >= DH_ANS_BOGUS || a->kind == DH_ANS_PENDING;
-}
+int dh_ans_is_error(const dh_answer *a) { return a->kind >= DH_ANS_BOGUS || a->kind == DH_ANS_PENDING; }
 
 const char *dh_ans_describe(const dh_answer *a, char *buf, size_t len)
 {

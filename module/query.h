@@ -15,11 +15,11 @@
 #include "name.h"
 #include "resolver.h"
 
-#define DH_T_A 1
-#define DH_T_CNAME 5
-#define DH_T_MX 15
-#define DH_T_AAAA 28
-#define DH_T_TLSA 52
+#define DH_T_A      1
+#define DH_T_CNAME  5
+#define DH_T_MX     15
+#define DH_T_AAAA   28
+#define DH_T_TLSA   52
 #define DH_T_DNSKEY 48
 
 /* most questions in one round */
@@ -27,13 +27,13 @@
 
 typedef enum {
     DH_ANS_PENDING = 0,
-    DH_ANS_DATA,      /* records of the type asked for */
-    DH_ANS_NODATA,    /* the name exists, the type does not */
-    DH_ANS_NXDOMAIN,  /* the name does not exist */
-    DH_ANS_BOGUS,     /* DNSSEC validation failed */
-    DH_ANS_SERVFAIL,  /* SERVFAIL, REFUSED, ...: a lookup error */
-    DH_ANS_TIMEOUT,   /* no answer before the deadline */
-    DH_ANS_FAILED     /* the resolver itself failed */
+    DH_ANS_DATA,     /* records of the type asked for */
+    DH_ANS_NODATA,   /* the name exists, the type does not */
+    DH_ANS_NXDOMAIN, /* the name does not exist */
+    DH_ANS_BOGUS,    /* DNSSEC validation failed */
+    DH_ANS_SERVFAIL, /* SERVFAIL, REFUSED, ...: a lookup error */
+    DH_ANS_TIMEOUT,  /* no answer before the deadline */
+    DH_ANS_FAILED    /* the resolver itself failed */
 } dh_ans_kind;
 
 struct ub_result;
@@ -42,9 +42,9 @@ typedef struct dh_answer {
     const char *qname;
     int qtype;
     dh_ans_kind kind;
-    int secure;               /* validated secure (DATA, NODATA, NXDOMAIN) */
-    char why[256];            /* for errors: what went wrong */
-    struct ub_result *res;    /* owned by the batch */
+    int secure;            /* validated secure (DATA, NODATA, NXDOMAIN) */
+    char why[256];         /* for errors: what went wrong */
+    struct ub_result *res; /* owned by the batch */
 } dh_answer;
 
 typedef struct dh_batch dh_batch;

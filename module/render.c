@@ -53,7 +53,9 @@ static void json_host(dh_buf *b, const danehop_host *h)
         dh_buf_add(b, ",\"cname\":");
         dh_buf_json_string(b, h->hops[i].cname);
         dh_buf_printf(b, ",\"secure\":%s}",
-                      h->hops[i].secure < 0 ? "null" : h->hops[i].secure ? "true" : "false");
+                      h->hops[i].secure < 0 ? "null"
+                      : h->hops[i].secure   ? "true"
+                                            : "false");
     }
     dh_buf_add(b, "],\"reason\":");
     dh_buf_json_string(b, danehop_host_reason(h));
@@ -100,10 +102,7 @@ char *danehop_decision_json(const danehop_decision *d)
     return dh_buf_finish(&b);
 }
 
-static const char *secure_word(int s)
-{
-    return s < 0 ? "unknown" : s ? "secure" : "insecure";
-}
+static const char *secure_word(int s) { return s < 0 ? "unknown" : s ? "secure" : "insecure"; }
 
 char *danehop_decision_text(const danehop_decision *d)
 {
@@ -116,8 +115,8 @@ char *danehop_decision_text(const danehop_decision *d)
                       d->policy == DANEHOP_POLICY_MANDATORY ? "mandatory" : "opportunistic",
                       danehop_status_name(d->status));
     else
-        dh_buf_printf(&b, "host %s (port %u, %s DANE): %s\n", d->host_request ? d->host_request : "",
-                      d->port, d->policy == DANEHOP_POLICY_MANDATORY ? "mandatory" : "opportunistic",
+        dh_buf_printf(&b, "host %s (port %u, %s DANE): %s\n", d->host_request ? d->host_request : "", d->port,
+                      d->policy == DANEHOP_POLICY_MANDATORY ? "mandatory" : "opportunistic",
                       danehop_status_name(d->status));
     if (d->reason)
         dh_buf_printf(&b, "  %s\n", d->reason);
@@ -182,7 +181,9 @@ char *danehop_host_log_line(const danehop_decision *d, size_t i)
     dh_buf_printf(&b, "danehop: domain=%s host=%s base=%s decision=%s mx=%s reason=\"%s\"",
                   d->domain ? d->domain : "-", h->name, h->base_domain ? h->base_domain : "-",
                   danehop_action_name(h->action),
-                  d->domain == NULL || d->implicit_mx ? "none" : d->mx_secure ? "secure" : "insecure",
+                  d->domain == NULL || d->implicit_mx ? "none"
+                  : d->mx_secure                      ? "secure"
+                                                      : "insecure",
                   danehop_host_reason(h));
     return dh_buf_finish(&b);
 }

@@ -35,18 +35,11 @@
 #include "conffile.h"
 #include "query.h"
 
-
 static pthread_mutex_t config_lock = PTHREAD_MUTEX_INITIALIZER;
 
-int danehop_abi_version(void)
-{
-    return DANEHOP_ABI_VERSION;
-}
+int danehop_abi_version(void) { return DANEHOP_ABI_VERSION; }
 
-const char *danehop_version(void)
-{
-    return PACKAGE_VERSION;
-}
+const char *danehop_version(void) { return PACKAGE_VERSION; }
 
 static _Thread_local char last_error[DH_ERR_MAX];
 
@@ -61,10 +54,7 @@ int dh_resolver_error(danehop_ctx *ctx, const char *fmt, ...)
     return -1;
 }
 
-const char *dh_resolver_last_error(void)
-{
-    return last_error;
-}
+const char *dh_resolver_last_error(void) { return last_error; }
 
 danehop_ctx *danehop_ctx_new(void)
 {
@@ -136,10 +126,7 @@ fail:
     return -1;
 }
 
-void dh_resolver_reset(danehop_ctx *ctx)
-{
-    drop_ub(ctx);
-}
+void dh_resolver_reset(danehop_ctx *ctx) { drop_ub(ctx); }
 
 void danehop_ctx_free(danehop_ctx *ctx)
 {
@@ -253,8 +240,8 @@ int danehop_ctx_set_timeouts(danehop_ctx *ctx, unsigned query_ms, unsigned total
 /* has_anchor - whether the unbound.conf file configured any trust anchor */
 static int has_anchor(struct ub_ctx *ub)
 {
-    static const char *const opts[] = { "trust-anchor-file", "auto-trust-anchor-file",
-                                        "trust-anchor", "trusted-keys-file" };
+    static const char *const opts[] = {"trust-anchor-file", "auto-trust-anchor-file", "trust-anchor",
+                                       "trusted-keys-file"};
     size_t i;
 
     for (i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
@@ -323,7 +310,8 @@ static struct ub_ctx *build(danehop_ctx *ctx)
             dh_resolver_error(ctx, "forwarder %s: %s", ctx->res.forwarders[i], ub_strerror(r));
             goto fail;
         }
-    if (ctx->res.nforwarders == 0 && !ctx->recursion && (ctx->res.unbound_conf == NULL || ctx->res.resolv_conf)) {
+    if (ctx->res.nforwarders == 0 && !ctx->recursion &&
+        (ctx->res.unbound_conf == NULL || ctx->res.resolv_conf)) {
         /* default: the system's resolvers, which must pass DNSSEC records */
         if ((r = ub_ctx_resolvconf(ub, ctx->res.resolv_conf)) != 0) {
             dh_resolver_error(ctx, "%s: %s", ctx->res.resolv_conf ? ctx->res.resolv_conf : "/etc/resolv.conf",

@@ -20,11 +20,11 @@ struct dh_cache;
 struct dh_config;
 
 #define DH_DEFAULT_TRUST_ANCHOR "/usr/share/dns/root.key"
-#define DH_DEFAULT_QUERY_MS 10000
-#define DH_DEFAULT_TOTAL_MS 30000
+#define DH_DEFAULT_QUERY_MS     10000
+#define DH_DEFAULT_TOTAL_MS     30000
 
 #define DH_MAX_FORWARDERS 8
-#define DH_ERR_MAX 512
+#define DH_ERR_MAX        512
 
 /*
  * dh_settings - where the resolver's answers come from; the context and the
@@ -57,15 +57,15 @@ struct danehop_ctx {
     pthread_mutex_t lock;
     pthread_mutex_t process_lock;
     pthread_mutex_t qlock;
-    struct ub_ctx *ub;        /* NULL until first use in this process */
-    pid_t ub_pid;             /* the process that created ub */
-    int validated;            /* the trust-anchor probe succeeded on ub */
+    struct ub_ctx *ub;         /* NULL until first use in this process */
+    pid_t ub_pid;              /* the process that created ub */
+    int validated;             /* the trust-anchor probe succeeded on ub */
     struct dh_ticket *orphans; /* answers still owed by ub to finished batches */
     struct dh_cache *cache;    /* recent decisions; NULL until first use */
     size_t cache_max;
-    struct dh_config *config;  /* the loaded file: rules, logging */
-    int watch_config;          /* re-read when its mtime changes */
-    int config_broken;         /* the changed file does not load */
+    struct dh_config *config; /* the loaded file: rules, logging */
+    int watch_config;         /* re-read when its mtime changes */
+    int config_broken;        /* the changed file does not load */
     char config_error[DH_ERR_MAX];
 };
 

@@ -35,15 +35,12 @@ dh_tlsa_verdict dh_tlsa_check(const dh_tlsa *t)
 }
 
 /* digest strength order of RFC 7671 section 9: SHA2-512 over SHA2-256 */
-static int strength(uint8_t mtype)
-{
-    return mtype == 2 ? 2 : mtype == 1 ? 1 : 0;
-}
+static int strength(uint8_t mtype) { return mtype == 2 ? 2 : mtype == 1 ? 1 : 0; }
 
 size_t dh_tlsa_select(const dh_tlsa *recs, size_t n, dh_tlsa_verdict *verdict)
 {
     /* strongest digest per usage (2, 3) and selector (0, 1) */
-    int best[2][2] = { { 0, 0 }, { 0, 0 } };
+    int best[2][2] = {{0, 0}, {0, 0}};
     size_t i, usable = 0;
 
     for (i = 0; i < n; i++) {

@@ -26,12 +26,12 @@ typedef struct dh_tlsa {
 
 typedef enum {
     DH_TLSA_USABLE = 0,
-    DH_TLSA_PKIX,            /* usage 0 or 1 */
+    DH_TLSA_PKIX, /* usage 0 or 1 */
     DH_TLSA_BAD_USAGE,
     DH_TLSA_BAD_SELECTOR,
     DH_TLSA_BAD_MTYPE,
-    DH_TLSA_BAD_LENGTH,      /* digest length does not fit the matching type */
-    DH_TLSA_WEAKER_DIGEST    /* usable, but dropped by digest agility */
+    DH_TLSA_BAD_LENGTH,   /* digest length does not fit the matching type */
+    DH_TLSA_WEAKER_DIGEST /* usable, but dropped by digest agility */
 } dh_tlsa_verdict;
 
 /* dh_tlsa_parse - split rdata; -1 when shorter than 4 octets */

@@ -33,10 +33,7 @@ struct danehop_verdict {
     char peername[256];
 };
 
-static danehop_verdict *verdict_new(void)
-{
-    return calloc(1, sizeof(danehop_verdict));
-}
+static danehop_verdict *verdict_new(void) { return calloc(1, sizeof(danehop_verdict)); }
 
 static danehop_verdict *refuse(danehop_verdict *v, const char *fmt, const char *arg)
 {
@@ -45,8 +42,8 @@ static danehop_verdict *refuse(danehop_verdict *v, const char *fmt, const char *
 }
 
 /* dane_ssl - an unconnected SSL object carrying the DANE state */
-static SSL *dane_ssl(SSL_CTX *sctx, const danehop_tlsa_rr *recs, size_t nrecs,
-                     const char *const *names, size_t nnames, char *why, size_t whylen)
+static SSL *dane_ssl(SSL_CTX *sctx, const danehop_tlsa_rr *recs, size_t nrecs, const char *const *names,
+                     size_t nnames, char *why, size_t whylen)
 {
     SSL *ssl = SSL_new(sctx);
     size_t i, usable = 0;
@@ -99,8 +96,8 @@ danehop_verdict *danehop_verify(const danehop_tlsa_rr *recs, size_t nrecs, const
     if (nder == 0)
         return refuse(v, "the server presented no certificate%s", NULL);
     if (nder > DH_MAX_CHAIN_CERTS) {
-        snprintf(v->reason, sizeof(v->reason), "chain of %zu certificates: more than %d, refused",
-                 nder, DH_MAX_CHAIN_CERTS);
+        snprintf(v->reason, sizeof(v->reason), "chain of %zu certificates: more than %d, refused", nder,
+                 DH_MAX_CHAIN_CERTS);
         return v;
     }
     if ((chain = sk_X509_new_null()) == NULL)
@@ -160,8 +157,7 @@ danehop_verdict *danehop_verify(const danehop_tlsa_rr *recs, size_t nrecs, const
         snprintf(v->peername, sizeof(v->peername), "%s", peer ? peer : "");
         snprintf(v->reason, sizeof(v->reason),
                  "authenticated: TLSA %d %d %d matched the certificate at depth %d%s%s%s", v->usage,
-                 v->selector, v->mtype, v->depth,
-                 v->usage == 3 ? " (DANE-EE: no name or expiry checks)" : "",
+                 v->selector, v->mtype, v->depth, v->usage == 3 ? " (DANE-EE: no name or expiry checks)" : "",
                  *v->peername ? ", name " : "", v->peername);
     } else {
         int err = X509_STORE_CTX_get_error(xctx);
@@ -170,7 +166,8 @@ danehop_verdict *danehop_verify(const danehop_tlsa_rr *recs, size_t nrecs, const
                  X509_verify_cert_error_string(err), X509_STORE_CTX_get_error_depth(xctx),
                  err == X509_V_ERR_HOSTNAME_MISMATCH
                      ? ": the certificate names none of the reference names (DANE-TA)"
-                     : err == X509_V_ERR_DANE_NO_MATCH ? ": no TLSA record matches the chain" : "");
+                 : err == X509_V_ERR_DANE_NO_MATCH ? ": no TLSA record matches the chain"
+                                                   : "");
     }
 out:
     ERR_clear_error();
@@ -193,8 +190,10 @@ danehop_verdict *danehop_verify_host(const danehop_host *h, const unsigned char 
         danehop_verdict *v = verdict_new();
 
         if (v != NULL)
-            snprintf(v->reason, sizeof(v->reason), "the decision for %s is %s, not dane: nothing to "
-                     "authenticate against", h->name, danehop_action_name(h->action));
+            snprintf(v->reason, sizeof(v->reason),
+                     "the decision for %s is %s, not dane: nothing to "
+                     "authenticate against",
+                     h->name, danehop_action_name(h->action));
         return v;
     }
     for (i = 0; i < n; i++) {
@@ -224,8 +223,8 @@ int danehop_ssl_apply(struct ssl_st *ssl, const danehop_host *h)
         if (SSL_add1_host(ssl, h->names[i]) != 1)
             return -1;
     for (i = 0; i < h->ntlsa; i++)
-        if (SSL_dane_tlsa_add(ssl, h->tlsa[i].usage, h->tlsa[i].selector, h->tlsa[i].mtype,
-                              h->tlsa[i].data, h->tlsa[i].len) > 0)
+        if (SSL_dane_tlsa_add(ssl, h->tlsa[i].usage, h->tlsa[i].selector, h->tlsa[i].mtype, h->tlsa[i].data,
+                              h->tlsa[i].len) > 0)
             usable++;
     ERR_clear_error();
     return usable ? 0 : -1;
@@ -246,7 +245,4 @@ int danehop_verdict_match(const danehop_verdict *v, int *usage, int *selector, i
     return 0;
 }
 
-void danehop_verdict_free(danehop_verdict *v)
-{
-    free(v);
-}
+void danehop_verdict_free(danehop_verdict *v) { free(v); }

@@ -15,6 +15,6 @@
 
 /* longest chain accepted, and largest certificate */
 #define DH_MAX_CHAIN_CERTS 16
-#define DH_MAX_CERT_BYTES (64 * 1024)
+#define DH_MAX_CERT_BYTES  (64 * 1024)
 
 #endif

@@ -65,8 +65,8 @@ static void take_addresses(danehop_decision *d, danehop_host *h, const dh_answer
     for (i = 0; i < n; i++) {
         char text[64];
 
-        if (dh_rdata_addr((const uint8_t *) a->res->data[i], (size_t) a->res->len[i], text,
-                          sizeof(text)) == 0)
+        if (dh_rdata_addr((const uint8_t *) a->res->data[i], (size_t) a->res->len[i], text, sizeof(text)) ==
+            0)
             addrs[h->naddrs++] = dh_arena_strdup(d->arena, text);
     }
     h->addrs = addrs;
@@ -132,7 +132,8 @@ void dh_walk(danehop_decision *d, dh_host_work *w, const dh_batch *b)
     if (dh_ans_is_error(a4) && dh_ans_is_error(a6)) {
         decide(d, w, DANEHOP_ACTION_DEFER,
                "address lookup for %s failed (A: %s; AAAA: %s): the host is unusable "
-               "(RFC 7672 section 2.1.2)", w->name, why4, why6);
+               "(RFC 7672 section 2.1.2)",
+               w->name, why4, why6);
         return;
     }
     if (a4->kind == DH_ANS_DATA)
@@ -142,16 +143,15 @@ void dh_walk(danehop_decision *d, dh_host_work *w, const dh_batch *b)
     /* B2: no addresses at all */
     if (use4 == NULL && use6 == NULL) {
         if (dh_ans_is_error(a4) || dh_ans_is_error(a6))
-            decide(d, w, DANEHOP_ACTION_DEFER, "address lookup for %s failed (A: %s; AAAA: %s)",
-                   w->name, why4, why6);
+            decide(d, w, DANEHOP_ACTION_DEFER, "address lookup for %s failed (A: %s; AAAA: %s)", w->name,
+                   why4, why6);
         else
-            decide(d, w, DANEHOP_ACTION_NOADDRESS, "%s has no A or AAAA records (A: %s; AAAA: %s)",
-                   w->name, why4, why6);
+            decide(d, w, DANEHOP_ACTION_NOADDRESS, "%s has no A or AAAA records (A: %s; AAAA: %s)", w->name,
+                   why4, why6);
         return;
     }
     if (dh_ans_is_error(a4) || dh_ans_is_error(a6))
-        note = dh_arena_printf(d->arena, "; %s addresses left out: %s",
-                               dh_ans_is_error(a4) ? "IPv4" : "IPv6",
+        note = dh_arena_printf(d->arena, "; %s addresses left out: %s", dh_ans_is_error(a4) ? "IPv4" : "IPv6",
                                dh_ans_is_error(a4) ? why4 : why6);
     /* B10: families disagree on security: keep the secure one only */
     if (use4 && use6 && use4->secure != use6->secure) {
@@ -171,8 +171,7 @@ void dh_walk(danehop_decision *d, dh_host_work *w, const dh_batch *b)
     h->address_secure = secure;
 
     if (read_chain(w, primary) != 0) {
-        decide(d, w, DANEHOP_ACTION_DEFER, "malformed answer for %s: cannot follow its CNAME chain",
-               w->name);
+        decide(d, w, DANEHOP_ACTION_DEFER, "malformed answer for %s: cannot follow its CNAME chain", w->name);
         return;
     }
     if (w->chain.loop || w->chain.truncated) {
@@ -199,7 +198,8 @@ void dh_walk(danehop_decision *d, dh_host_work *w, const dh_batch *b)
         set_hops(d, w, 0, 0, 0);
         decide(d, w, DANEHOP_ACTION_MAY,
                "address records of %s are not DNSSEC-signed and it is not an alias: DANE does not "
-               "apply, opportunistic TLS (RFC 7672 section 2.2.2)%s", w->name, note);
+               "apply, opportunistic TLS (RFC 7672 section 2.2.2)%s",
+               w->name, note);
         return;
     }
     /* insecure alias: the separate CNAME query decides (B6 to B9) */
@@ -209,14 +209,16 @@ void dh_walk(danehop_decision *d, dh_host_work *w, const dh_batch *b)
         set_hops(d, w, -1, -1, 0);
         decide(d, w, DANEHOP_ACTION_DEFER,
                "CNAME lookup for %s failed (%s): cannot tell whether the alias is signed, so the "
-               "host is unusable (RFC 7672 section 2.1.2)", w->name, dh_ans_describe(cn, why, sizeof(why)));
+               "host is unusable (RFC 7672 section 2.1.2)",
+               w->name, dh_ans_describe(cn, why, sizeof(why)));
         return;
     }
     if (cn->kind != DH_ANS_DATA) {
         set_hops(d, w, -1, -1, 0);
         decide(d, w, DANEHOP_ACTION_DEFER,
                "%s: the address answer shows a CNAME to %s but a CNAME query finds none; the "
-               "answers disagree, the host is unusable", w->name, w->chain.name[1]);
+               "answers disagree, the host is unusable",
+               w->name, w->chain.name[1]);
         return;
     }
     set_hops(d, w, cn->secure, -1, 0);

@@ -17,22 +17,22 @@
 #include "wire.h"
 
 typedef struct dh_host_work {
-    danehop_host *out;           /* the host in the decision */
-    char name[DH_NAME_BUF];      /* H, normalised */
-    int from_mx;                 /* H is an exchange of a secure MX RRset */
-    int insecure_mx;             /* H came from an insecure MX (half-DANE) */
-    int decided;                 /* action final: no TLSA stage */
-    int mandatory;               /* mandatory DANE for this host */
-    int half;                    /* DANE even if the MX RRset is insecure */
-    const char *rule;            /* the policy rule that set the above, or NULL */
-    int ia, iaaaa, icname;       /* questions of the address round */
+    danehop_host *out;            /* the host in the decision */
+    char name[DH_NAME_BUF];       /* H, normalised */
+    int from_mx;                  /* H is an exchange of a secure MX RRset */
+    int insecure_mx;              /* H came from an insecure MX (half-DANE) */
+    int decided;                  /* action final: no TLSA stage */
+    int mandatory;                /* mandatory DANE for this host */
+    int half;                     /* DANE even if the MX RRset is insecure */
+    const char *rule;             /* the policy rule that set the above, or NULL */
+    int ia, iaaaa, icname;        /* questions of the address round */
     char final[DH_WIRE_NAME_BUF]; /* F: H after CNAME expansion */
-    int alias;                   /* F differs from H */
-    dh_chain chain;              /* H ... F as found in the answer */
-    size_t ncand;                /* candidate base domains, in order */
+    int alias;                    /* F differs from H */
+    dh_chain chain;               /* H ... F as found in the answer */
+    size_t ncand;                 /* candidate base domains, in order */
     const char *cand[2];
-    int itlsa[2];                /* TLSA questions of the TLSA round */
-    int ihop[DH_MAX_CHAIN + 1];  /* CNAME questions for hops after the first */
+    int itlsa[2];               /* TLSA questions of the TLSA round */
+    int ihop[DH_MAX_CHAIN + 1]; /* CNAME questions for hops after the first */
 } dh_host_work;
 
 /* dh_walk_queue - add the address-round questions for w to b */

@@ -101,10 +101,7 @@ int dh_rdata_addr(const uint8_t *rd, size_t len, char *out, size_t outlen)
     return -1;
 }
 
-static unsigned get16(const uint8_t *p)
-{
-    return ((unsigned) p[0] << 8) | p[1];
-}
+static unsigned get16(const uint8_t *p) { return ((unsigned) p[0] << 8) | p[1]; }
 
 /*
  * find_cname - scan the answer section for a CNAME owned by owner; the

@@ -35,10 +35,10 @@ int dh_rdata_cname(const uint8_t *rd, size_t len, char *target);
 int dh_rdata_addr(const uint8_t *rd, size_t len, char *out, size_t outlen);
 
 typedef struct dh_chain {
-    size_t n;                              /* names in the chain, qname first */
+    size_t n; /* names in the chain, qname first */
     char name[DH_MAX_CHAIN + 1][DH_WIRE_NAME_BUF];
-    int loop;                              /* a name came back: CNAME loop */
-    int truncated;                         /* longer than DH_MAX_CHAIN */
+    int loop;      /* a name came back: CNAME loop */
+    int truncated; /* longer than DH_MAX_CHAIN */
 } dh_chain;
 
 /*

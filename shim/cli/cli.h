@@ -4,26 +4,24 @@
 #ifndef DANEHOP_CLI_H
 #define DANEHOP_CLI_H
 
-#define CLI_EXIT_OK 0
-#define CLI_EXIT_USAGE 1
-#define CLI_EXIT_NOTAUTH 2
+#define CLI_EXIT_OK       0
+#define CLI_EXIT_USAGE    1
+#define CLI_EXIT_NOTAUTH  2
 #define CLI_EXIT_TEMPFAIL 75 /* EX_TEMPFAIL: the decision is "defer" */
 
 struct danehop_ctx;
 struct option;
 
 /* options every command that resolves accepts (see resolver_opts.c) */
-enum {
-    OPT_UBCONF = 300, OPT_TA, OPT_FWD, OPT_RESOLV, OPT_RECURSION, OPT_TIMEOUT, OPT_CONFIG
-};
-#define CLI_RESOLVER_OPTIONS                                                \
-    { "unbound-conf", required_argument, NULL, OPT_UBCONF },               \
-    { "trust-anchor", required_argument, NULL, OPT_TA },                   \
-    { "forwarder", required_argument, NULL, OPT_FWD },                     \
-    { "resolv-conf", required_argument, NULL, OPT_RESOLV },                \
-    { "recursion", no_argument, NULL, OPT_RECURSION },                     \
-    { "timeout", required_argument, NULL, OPT_TIMEOUT },                   \
-    { "config", required_argument, NULL, OPT_CONFIG }
+enum { OPT_UBCONF = 300, OPT_TA, OPT_FWD, OPT_RESOLV, OPT_RECURSION, OPT_TIMEOUT, OPT_CONFIG };
+#define CLI_RESOLVER_OPTIONS                                                                                 \
+    {"unbound-conf", required_argument, NULL, OPT_UBCONF},                                                   \
+        {"trust-anchor", required_argument, NULL, OPT_TA}, {"forwarder", required_argument, NULL, OPT_FWD},  \
+        {"resolv-conf", required_argument, NULL, OPT_RESOLV},                                                \
+        {"recursion", no_argument, NULL, OPT_RECURSION}, {"timeout", required_argument, NULL, OPT_TIMEOUT},  \
+    {                                                                                                        \
+        "config", required_argument, NULL, OPT_CONFIG                                                        \
+    }
 
 /*
  * cli_resolver_option - apply one of CLI_RESOLVER_OPTIONS to ctx. Returns 1

@@ -34,19 +34,19 @@
 enum { OPT_PORT = 256, OPT_JSON, OPT_HOST, OPT_IO_TIMEOUT };
 
 static const struct option options[] = {
-    { "port", required_argument, NULL, OPT_PORT },
-    { "json", no_argument, NULL, OPT_JSON },
-    { "host", required_argument, NULL, OPT_HOST },
-    { "io-timeout", required_argument, NULL, OPT_IO_TIMEOUT },
+    {"port", required_argument, NULL, OPT_PORT},
+    {"json", no_argument, NULL, OPT_JSON},
+    {"host", required_argument, NULL, OPT_HOST},
+    {"io-timeout", required_argument, NULL, OPT_IO_TIMEOUT},
     CLI_RESOLVER_OPTIONS,
-    { NULL, 0, NULL, 0 },
+    {NULL, 0, NULL, 0},
 };
 
 typedef struct result {
     const char *host, *address, *action;
     int tls, authenticated, required_ok;
     char protocol[32], cipher[96], error[300], match[128];
-    char names[1024];     /* JSON array of {"name","in_certificate"} */
+    char names[1024]; /* JSON array of {"name","in_certificate"} */
     char names_text[512];
 } result;
 
@@ -64,14 +64,15 @@ static void names_check(result *r, X509 *cert, const danehop_decision *d, const 
             routes |= strcmp(danehop_host_address(h, k), addr) == 0;
         if (!routes)
             continue;
-        in = cert && X509_check_host(cert, danehop_host_name(h), 0, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS,
-                                     NULL) == 1;
+        in = cert &&
+             X509_check_host(cert, danehop_host_name(h), 0, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS, NULL) == 1;
         if (nj < sizeof(r->names))
-            nj += (size_t) snprintf(r->names + nj, sizeof(r->names) - nj, "%s{\"name\":\"%s\",\"in_certificate\":%s}",
-                                    nj > 1 ? "," : "", danehop_host_name(h), in ? "true" : "false");
+            nj += (size_t) snprintf(r->names + nj, sizeof(r->names) - nj,
+                                    "%s{\"name\":\"%s\",\"in_certificate\":%s}", nj > 1 ? "," : "",
+                                    danehop_host_name(h), in ? "true" : "false");
         if (nt < sizeof(r->names_text))
-            nt += (size_t) snprintf(r->names_text + nt, sizeof(r->names_text) - nt, "%s%s %s",
-                                    nt ? ", " : "", danehop_host_name(h), in ? "yes" : "NO");
+            nt += (size_t) snprintf(r->names_text + nt, sizeof(r->names_text) - nt, "%s%s %s", nt ? ", " : "",
+                                    danehop_host_name(h), in ? "yes" : "NO");
     }
     if (nj < sizeof(r->names))
         snprintf(r->names + nj, sizeof(r->names) - nj, "]");
@@ -279,7 +280,8 @@ int cmd_probe(int argc, char **argv)
     if (json)
         printf("]}\n");
     rc = danehop_decision_status(d) == DANEHOP_STATUS_DEFER ? CLI_EXIT_TEMPFAIL
-       : failed ? CLI_EXIT_NOTAUTH : CLI_EXIT_OK;
+         : failed                                           ? CLI_EXIT_NOTAUTH
+                                                            : CLI_EXIT_OK;
 out:
     danehop_decision_free(d);
     danehop_ctx_free(ctx);

@@ -16,14 +16,14 @@
 enum { OPT_PORT = 256, OPT_MANDATORY, OPT_HALF, OPT_JSON, OPT_HOST, OPT_HELP };
 
 static const struct option options[] = {
-    { "port", required_argument, NULL, OPT_PORT },
-    { "mandatory", no_argument, NULL, OPT_MANDATORY },
-    { "half-dane", no_argument, NULL, OPT_HALF },
-    { "json", no_argument, NULL, OPT_JSON },
-    { "host", required_argument, NULL, OPT_HOST },
-    { "help", no_argument, NULL, OPT_HELP },
+    {"port", required_argument, NULL, OPT_PORT},
+    {"mandatory", no_argument, NULL, OPT_MANDATORY},
+    {"half-dane", no_argument, NULL, OPT_HALF},
+    {"json", no_argument, NULL, OPT_JSON},
+    {"host", required_argument, NULL, OPT_HOST},
+    {"help", no_argument, NULL, OPT_HELP},
     CLI_RESOLVER_OPTIONS,
-    { NULL, 0, NULL, 0 },
+    {NULL, 0, NULL, 0},
 };
 
 static int fail(danehop_ctx *ctx, const char *what)

@@ -20,20 +20,20 @@
 #include "json_out.h"
 #include "danehop.h"
 
-#define MAX_TLSA 64
+#define MAX_TLSA  64
 #define MAX_NAMES 16
 #define MAX_CERTS 16
 
 enum { OPT_JSON = 256, OPT_TLSA, OPT_NAME, OPT_HOST, OPT_PORT };
 
 static const struct option options[] = {
-    { "json", no_argument, NULL, OPT_JSON },
-    { "tlsa", required_argument, NULL, OPT_TLSA },
-    { "name", required_argument, NULL, OPT_NAME },
-    { "host", required_argument, NULL, OPT_HOST },
-    { "port", required_argument, NULL, OPT_PORT },
+    {"json", no_argument, NULL, OPT_JSON},
+    {"tlsa", required_argument, NULL, OPT_TLSA},
+    {"name", required_argument, NULL, OPT_NAME},
+    {"host", required_argument, NULL, OPT_HOST},
+    {"port", required_argument, NULL, OPT_PORT},
     CLI_RESOLVER_OPTIONS,
-    { NULL, 0, NULL, 0 },
+    {NULL, 0, NULL, 0},
 };
 
 typedef struct input {
@@ -49,8 +49,10 @@ typedef struct input {
 
 static int hexval(int c)
 {
-    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
-         : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+    return c >= '0' && c <= '9'   ? c - '0'
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                  : -1;
 }
 
 /* parse_tlsa - "U S M HEX" (colons or spaces inside the hex are allowed) */
@@ -197,7 +199,8 @@ int cmd_verify(int argc, char **argv)
         case OPT_JSON: json = 1; break;
         case OPT_TLSA:
             if (parse_tlsa(&in, optarg) != 0) {
-                fprintf(stderr, "danehop verify: --tlsa \"%.80s\": want \"usage selector mtype hex\"\n", optarg);
+                fprintf(stderr, "danehop verify: --tlsa \"%.80s\": want \"usage selector mtype hex\"\n",
+                        optarg);
                 goto out;
             }
             break;

@@ -15,17 +15,16 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-            "usage: danehop resolve [--port N] [--mandatory] [--half-dane] [--json]\n"
-            "                       [--unbound-conf FILE] [--trust-anchor FILE]\n"
-            "                       [--forwarder ADDR]... [--resolv-conf FILE] [--recursion]\n"
-            "                       [--timeout SECONDS] [--config FILE] [--host HOST] [DOMAIN]\n"
-            "       danehop verify [--json] --tlsa 'U S M HEX'... [--name NAME]... CHAIN.pem\n"
-            "       danehop verify [--json] [--port N] --host HOST [DOMAIN] CHAIN.pem\n"
-            "       danehop probe [--port N] [--json] [--io-timeout S] DOMAIN | --host HOST [DOMAIN]\n"
-            "       danehop check-config [FILE]\n"
-            "       danehop --version\n"
-            "See danehop(1).\n");
+    fprintf(f, "usage: danehop resolve [--port N] [--mandatory] [--half-dane] [--json]\n"
+               "                       [--unbound-conf FILE] [--trust-anchor FILE]\n"
+               "                       [--forwarder ADDR]... [--resolv-conf FILE] [--recursion]\n"
+               "                       [--timeout SECONDS] [--config FILE] [--host HOST] [DOMAIN]\n"
+               "       danehop verify [--json] --tlsa 'U S M HEX'... [--name NAME]... CHAIN.pem\n"
+               "       danehop verify [--json] [--port N] --host HOST [DOMAIN] CHAIN.pem\n"
+               "       danehop probe [--port N] [--json] [--io-timeout S] DOMAIN | --host HOST [DOMAIN]\n"
+               "       danehop check-config [FILE]\n"
+               "       danehop --version\n"
+               "See danehop(1).\n");
 }
 
 int main(int argc, char **argv)

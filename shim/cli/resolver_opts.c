@@ -38,11 +38,26 @@ int cli_resolver_option(danehop_ctx *ctx, const char *cmd, int opt, const char *
     int rc;
 
     switch (opt) {
-    case OPT_UBCONF: flag = "--unbound-conf"; rc = danehop_ctx_set_unbound_conf(ctx, arg); break;
-    case OPT_TA: flag = "--trust-anchor"; rc = danehop_ctx_set_trust_anchor(ctx, arg); break;
-    case OPT_FWD: flag = "--forwarder"; rc = danehop_ctx_add_forwarder(ctx, arg); break;
-    case OPT_RESOLV: flag = "--resolv-conf"; rc = danehop_ctx_set_resolv_conf(ctx, arg); break;
-    case OPT_RECURSION: flag = "--recursion"; rc = danehop_ctx_set_recursion(ctx, 1); break;
+    case OPT_UBCONF:
+        flag = "--unbound-conf";
+        rc = danehop_ctx_set_unbound_conf(ctx, arg);
+        break;
+    case OPT_TA:
+        flag = "--trust-anchor";
+        rc = danehop_ctx_set_trust_anchor(ctx, arg);
+        break;
+    case OPT_FWD:
+        flag = "--forwarder";
+        rc = danehop_ctx_add_forwarder(ctx, arg);
+        break;
+    case OPT_RESOLV:
+        flag = "--resolv-conf";
+        rc = danehop_ctx_set_resolv_conf(ctx, arg);
+        break;
+    case OPT_RECURSION:
+        flag = "--recursion";
+        rc = danehop_ctx_set_recursion(ctx, 1);
+        break;
     case OPT_CONFIG: return 1; /* loaded before the other options, by cli_load_config */
     case OPT_TIMEOUT:
         flag = "--timeout";
@@ -53,8 +68,7 @@ int cli_resolver_option(danehop_ctx *ctx, const char *cmd, int opt, const char *
         /* a round may take all of it: the total bounds the whole decision */
         rc = danehop_ctx_set_timeouts(ctx, (unsigned) secs * 1000, (unsigned) secs * 1000);
         break;
-    default:
-        return 0;
+    default: return 0;
     }
     if (rc != 0) {
         fprintf(stderr, "danehop %s: %s: %s\n", cmd, flag, danehop_ctx_error(ctx));

@@ -17,7 +17,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
-#define MAX_LINE 1024
+#define MAX_LINE  1024
 #define MAX_LINES 64
 
 static int connect_timeout(const char *addr, unsigned port, int timeout_s, char *why, size_t whylen)
@@ -25,7 +25,7 @@ static int connect_timeout(const char *addr, unsigned port, int timeout_s, char 
     struct sockaddr_storage ss;
     socklen_t sl;
     struct pollfd pfd;
-    struct timeval tv = { timeout_s, 0 };
+    struct timeval tv = {timeout_s, 0};
     int fd, err = 0;
     socklen_t el = sizeof(err);
 
@@ -106,8 +106,7 @@ static int send_line(int fd, const char *s)
     return write(fd, s, n) == (ssize_t) n ? 0 : -1;
 }
 
-smtp_status smtp_starttls(const char *addr, unsigned port, int timeout_s, int *fd, char *why,
-                          size_t whylen)
+smtp_status smtp_starttls(const char *addr, unsigned port, int timeout_s, int *fd, char *why, size_t whylen)
 {
     char last[MAX_LINE];
     int s, code, offered = 0;

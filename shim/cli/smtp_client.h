@@ -7,10 +7,10 @@
 #include <stddef.h>
 
 typedef enum {
-    SMTP_OK = 0,          /* STARTTLS accepted: start the TLS handshake on the socket */
+    SMTP_OK = 0, /* STARTTLS accepted: start the TLS handshake on the socket */
     SMTP_CONNECT_FAILED,
-    SMTP_PROTOCOL,        /* unexpected or no reply */
-    SMTP_NO_STARTTLS      /* the server does not offer STARTTLS */
+    SMTP_PROTOCOL,   /* unexpected or no reply */
+    SMTP_NO_STARTTLS /* the server does not offer STARTTLS */
 } smtp_status;
 
 /*
@@ -18,7 +18,6 @@ typedef enum {
  * On SMTP_OK *fd is the socket; otherwise it is closed and why says what
  * happened. Every read and write waits at most timeout_s seconds.
  */
-smtp_status smtp_starttls(const char *addr, unsigned port, int timeout_s, int *fd, char *why,
-                          size_t whylen);
+smtp_status smtp_starttls(const char *addr, unsigned port, int timeout_s, int *fd, char *why, size_t whylen);
 
 #endif

@@ -67,14 +67,14 @@
 
 /* from Exim's local_scan.h; declared here so no Exim header is needed */
 typedef unsigned char uschar;
-#define EXIM_OK 0
+#define EXIM_OK   0
 #define EXIM_FAIL 2
 
 /* the transport file names the ABI it was written for */
 #define DANEHOP_EXIM_ABI "1"
-#define DEFAULT_CONFIG "/etc/danehop.conf"
-#define MAX_CERTS 16
-#define MAX_CERT_B64 (90 * 1024)
+#define DEFAULT_CONFIG   "/etc/danehop.conf"
+#define MAX_CERTS        16
+#define MAX_CERT_B64     (90 * 1024)
 
 int danehop_gate(uschar **yield, int argc, uschar *argv[]);
 int danehop_require_tls(uschar **yield, int argc, uschar *argv[]);
@@ -89,17 +89,17 @@ static char out[1024];
 static struct {
     danehop_ctx *ctx;
     char config[1024];
-    char error[512];            /* why the context is unusable, if it is */
-    char key[1200];             /* the connection the decision below is for */
+    char error[512]; /* why the context is unusable, if it is */
+    char key[1200];  /* the connection the decision below is for */
     danehop_decision *d;
     const danehop_host *h;
-    const char *mx;             /* the original MX name */
+    const char *mx; /* the original MX name */
     int logged;
-    int verified;               /* the chain of this connection matched */
+    int verified; /* the chain of this connection matched */
     unsigned char *chain[MAX_CERTS];
     size_t chainlen[MAX_CERTS];
-    int last_depth;             /* -1: no certificate collected */
-} st = { .last_depth = -1 };
+    int last_depth; /* -1: no certificate collected */
+} st = {.last_depth = -1};
 
 typedef struct conn {
     const char *domain, *host, *address;
@@ -294,9 +294,13 @@ int danehop_gate(uschar **yield, int argc, uschar *argv[])
     const danehop_host *h;
 
     if (argc != 6 || parse_conn(&c, argc, argv, 0) != 0)
-        return yield_str(yield, EXIM_FAIL, "danehop_gate: want {$domain}{$host}{$host_address}{PORT:CONFIG}{HELO}{ABI}%s%s", NULL, NULL);
+        return yield_str(yield, EXIM_FAIL,
+                         "danehop_gate: want {$domain}{$host}{$host_address}{PORT:CONFIG}{HELO}{ABI}%s%s",
+                         NULL, NULL);
     if (strcmp((const char *) argv[5], DANEHOP_EXIM_ABI) != 0)
-        return yield_str(yield, EXIM_FAIL, "danehop: the transport is written for ABI %s, this module is ABI " DANEHOP_EXIM_ABI "%s",
+        return yield_str(yield, EXIM_FAIL,
+                         "danehop: the transport is written for ABI %s, this module is ABI " DANEHOP_EXIM_ABI
+                         "%s",
                          (const char *) argv[5], NULL);
     h = decide(&c);
     log_decision(&c);
@@ -411,8 +415,10 @@ int danehop_event(uschar **yield, int argc, uschar *argv[])
 
     /* event_action treats a failure as "carry on": always OK, verdict in the string */
     if (argc != 7 || parse_conn(&c, argc, argv, 3) != 0)
-        return yield_str(yield, EXIM_OK, "danehop_event: want {$event_name}{DEPTH CERT}{USAGE}"
-                         "{$domain}{$host}{$host_address}{PORT:CONFIG}%s%s", NULL, NULL);
+        return yield_str(yield, EXIM_OK,
+                         "danehop_event: want {$event_name}{DEPTH CERT}{USAGE}"
+                         "{$domain}{$host}{$host_address}{PORT:CONFIG}%s%s",
+                         NULL, NULL);
     if (strcmp(event, "tcp:connect") == 0) {
         h = decide(&c);
         log_decision(&c);
@@ -435,7 +441,8 @@ int danehop_event(uschar **yield, int argc, uschar *argv[])
         return yield_str(yield, EXIM_OK, "%s%s", NULL, NULL);
     depth = strtol((const char *) argv[1], &end, 10);
     if (end == (char *) argv[1] || *end != ' ' || collect((int) depth, end + 1) != 0)
-        return yield_str(yield, EXIM_OK, "danehop: unusable certificate at depth %s from %s", (const char *) argv[1], c.host);
+        return yield_str(yield, EXIM_OK, "danehop: unusable certificate at depth %s from %s",
+                         (const char *) argv[1], c.host);
     if (depth > 0)
         return yield_str(yield, EXIM_OK, "%s%s", NULL, NULL);
     return verify_chain(&c, yield);
@@ -447,14 +454,18 @@ int danehop_after_tls(uschar **yield, int argc, uschar *argv[])
     const danehop_host *h;
 
     if (argc != 5 || parse_conn(&c, argc, argv, 1) != 0)
-        return yield_str(yield, EXIM_FAIL, "danehop_after_tls: want {$tls_out_dane}{$domain}{$host}"
-                         "{$host_address}{PORT:CONFIG}%s%s", NULL, NULL);
+        return yield_str(yield, EXIM_FAIL,
+                         "danehop_after_tls: want {$tls_out_dane}{$domain}{$host}"
+                         "{$host_address}{PORT:CONFIG}%s%s",
+                         NULL, NULL);
     if ((h = decide(&c)) == NULL)
         return yield_str(yield, EXIM_FAIL, "danehop: %s%s", st.error, NULL);
     if (danehop_host_action(h) == DANEHOP_ACTION_DANE && !st.verified &&
         strcmp((const char *) argv[0], "yes") != 0)
-        return yield_str(yield, EXIM_FAIL, "danehop: %s: the TLS peer was not authenticated by DANE "
-                         "(base domain %s): not sending mail", st.mx, danehop_host_base_domain(h));
+        return yield_str(yield, EXIM_FAIL,
+                         "danehop: %s: the TLS peer was not authenticated by DANE "
+                         "(base domain %s): not sending mail",
+                         st.mx, danehop_host_base_domain(h));
     if (danehop_host_action(h) == DANEHOP_ACTION_DEFER)
         return yield_str(yield, EXIM_FAIL, "danehop: %s: %s", st.mx, danehop_host_reason(h));
     /* empty: no AUTH= parameter */

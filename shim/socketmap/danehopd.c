@@ -53,8 +53,8 @@
 #include "maps.h"
 #include "netstring.h"
 
-#define MAX_LISTEN 8
-#define MAX_REQUEST 10000
+#define MAX_LISTEN     8
+#define MAX_REQUEST    10000
 #define DEFAULT_CONFIG "/etc/danehop.conf"
 
 static struct {
@@ -67,7 +67,7 @@ static struct {
     int io_timeout;
     const char *pidfile;
     map_options maps;
-} opt = { .mode = 0660, .max_clients = 64, .io_timeout = 30 };
+} opt = {.mode = 0660, .max_clients = 64, .io_timeout = 30};
 
 typedef struct listener {
     int fd;
@@ -182,7 +182,8 @@ static int write_all(int fd, const char *p, size_t n)
 static void *client(void *arg)
 {
     int fd = (int) (intptr_t) arg;
-    char *buf = malloc(MAX_REQUEST + 16), *reply = malloc(MAP_MAX_REPLY), *framed = malloc(MAP_MAX_REPLY + 16);
+    char *buf = malloc(MAX_REQUEST + 16), *reply = malloc(MAP_MAX_REPLY),
+         *framed = malloc(MAP_MAX_REPLY + 16);
     size_t have = 0;
 
     if (buf == NULL || reply == NULL || framed == NULL)
@@ -235,7 +236,7 @@ out:
 
 static void accept_client(int lfd)
 {
-    struct timeval tv = { opt.io_timeout, 0 };
+    struct timeval tv = {opt.io_timeout, 0};
     pthread_attr_t attr;
     pthread_t t;
     int fd = accept(lfd, NULL, NULL), busy;
@@ -391,21 +392,26 @@ static void on_signal(int sig)
 
 static void usage(void)
 {
-    fprintf(stderr,
-            "usage: danehopd [--foreground] [--config FILE] --listen unix:PATH|inet:ADDR:PORT ...\n"
-            "                [--user USER] [--socket-mode MODE] [--socket-group GROUP]\n"
-            "                [--max-clients N] [--io-timeout S] [--fingerprint] [--pidfile FILE]\n");
+    fprintf(stderr, "usage: danehopd [--foreground] [--config FILE] --listen unix:PATH|inet:ADDR:PORT ...\n"
+                    "                [--user USER] [--socket-mode MODE] [--socket-group GROUP]\n"
+                    "                [--max-clients N] [--io-timeout S] [--fingerprint] [--pidfile FILE]\n");
 }
 
 int main(int argc, char **argv)
 {
     static const struct option options[] = {
-        { "foreground", no_argument, NULL, 'f' }, { "config", required_argument, NULL, 'c' },
-        { "listen", required_argument, NULL, 'l' }, { "user", required_argument, NULL, 'u' },
-        { "socket-mode", required_argument, NULL, 'm' }, { "socket-group", required_argument, NULL, 'g' },
-        { "max-clients", required_argument, NULL, 'n' }, { "io-timeout", required_argument, NULL, 't' },
-        { "fingerprint", no_argument, NULL, 'F' }, { "pidfile", required_argument, NULL, 'p' },
-        { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
+        {"foreground", no_argument, NULL, 'f'},
+        {"config", required_argument, NULL, 'c'},
+        {"listen", required_argument, NULL, 'l'},
+        {"user", required_argument, NULL, 'u'},
+        {"socket-mode", required_argument, NULL, 'm'},
+        {"socket-group", required_argument, NULL, 'g'},
+        {"max-clients", required_argument, NULL, 'n'},
+        {"io-timeout", required_argument, NULL, 't'},
+        {"fingerprint", no_argument, NULL, 'F'},
+        {"pidfile", required_argument, NULL, 'p'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
     };
     listener ls[MAX_LISTEN];
     const char *specs[MAX_LISTEN];

@@ -85,10 +85,7 @@ static void add_host(dh_buf *b, const danehop_host *h, const char *prefix)
     add_value(b, danehop_host_reason(h));
 }
 
-static int is_timeout(const char *reason)
-{
-    return strstr(reason, "timeout") != NULL;
-}
+static int is_timeout(const char *reason) { return strstr(reason, "timeout") != NULL; }
 
 static void defer_reply(char *reply, const char *reason)
 {
@@ -195,8 +192,7 @@ static void tlspolicy(danehop_ctx *ctx, const map_options *opt, char *key, char 
         reply_set(reply, "NOTFOUND %s", NULL);
         danehop_decision_free(d);
         return;
-    case DANEHOP_STATUS_OK:
-        break;
+    case DANEHOP_STATUS_OK: break;
     }
     for (i = 0; i < danehop_decision_host_count(d); i++) {
         danehop_action a = danehop_host_action(danehop_decision_host(d, i));
@@ -254,8 +250,9 @@ static void decision(danehop_ctx *ctx, char *key, char *reply)
     if (resolve(ctx, key, NULL, port, &d, reply) != 0)
         return;
     dh_buf_init(&b, MAP_MAX_REPLY - 1);
-    dh_buf_printf(&b, "OK status=%s mx_secure=%s hosts=%zu reason=", danehop_status_name(danehop_decision_status(d)),
-                  danehop_decision_mx_secure(d) ? "yes" : "no", danehop_decision_host_count(d));
+    dh_buf_printf(
+        &b, "OK status=%s mx_secure=%s hosts=%zu reason=", danehop_status_name(danehop_decision_status(d)),
+        danehop_decision_mx_secure(d) ? "yes" : "no", danehop_decision_host_count(d));
     add_value(&b, danehop_decision_reason(d));
     for (i = 0; i < danehop_decision_host_count(d); i++) {
         char prefix[32];
@@ -289,9 +286,8 @@ static void host(danehop_ctx *ctx, char *key, char *reply)
         return;
     if (danehop_decision_host_count(d) == 0 ||
         danehop_host_action(danehop_decision_host(d, 0)) == DANEHOP_ACTION_DEFER) {
-        defer_reply(reply, danehop_decision_host_count(d)
-                               ? danehop_host_reason(danehop_decision_host(d, 0))
-                               : danehop_decision_reason(d));
+        defer_reply(reply, danehop_decision_host_count(d) ? danehop_host_reason(danehop_decision_host(d, 0))
+                                                          : danehop_decision_reason(d));
         danehop_decision_free(d);
         return;
     }

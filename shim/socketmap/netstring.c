@@ -10,8 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-ns_status ns_parse(const char *buf, size_t len, size_t max, const char **payload, size_t *plen,
-                   size_t *used)
+ns_status ns_parse(const char *buf, size_t len, size_t max, const char **payload, size_t *plen, size_t *used)
 {
     size_t i = 0, n = 0;
 

@@ -55,12 +55,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 #ifndef DANEHOP_LIBFUZZER
 /* a real-shaped answer: mx.example.com CNAME hop.example.com CNAME smtp.example.org, A */
 static const uint8_t seed[] = {
-    0x12, 0x34, 0x81, 0x80, 0, 1, 0, 3, 0, 0, 0, 0,
-    2, 'm', 'x', 7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 3, 'c', 'o', 'm', 0, 0, 1, 0, 1,
-    0xc0, 12, 0, 5, 0, 1, 0, 0, 0, 60, 0, 6, 3, 'h', 'o', 'p', 0xc0, 15,
-    0xc0, 44, 0, 5, 0, 1, 0, 0, 0, 60, 0, 18,
-    4, 's', 'm', 't', 'p', 7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 3, 'o', 'r', 'g', 0,
-    0xc0, 62, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 127, 0, 0, 11,
+    0x12, 0x34, 0x81, 0x80, 0,   1,   0,   3,   0,    0,   0,    0,   2,    'm', 'x', 7,  'e', 'x', 'a', 'm',
+    'p',  'l',  'e',  3,    'c', 'o', 'm', 0,   0,    1,   0,    1,   0xc0, 12,  0,   5,  0,   1,   0,   0,
+    0,    60,   0,    6,    3,   'h', 'o', 'p', 0xc0, 15,  0xc0, 44,  0,    5,   0,   1,  0,   0,   0,   60,
+    0,    18,   4,    's',  'm', 't', 'p', 7,   'e',  'x', 'a',  'm', 'p',  'l', 'e', 3,  'o', 'r', 'g', 0,
+    0xc0, 62,   0,    1,    0,   1,   0,   0,   0,    60,  0,    4,   127,  0,   0,   11,
 };
 
 int main(int argc, char **argv)

@@ -16,12 +16,12 @@
 #include "danehop.h"
 
 #define THREADS 8
-#define ROUNDS 25
+#define ROUNDS  25
 
 static const char *const domains[] = {
-    "example.com", "multi.example.com", "chain.example.com", "notlsa.example.com",
-    "unusable.example.com", "bogustlsa.example.com", "example.org", "implicit-chain.example.com",
-    "twohop.example.com", "nosuch.example.com", "nullmx.example.com", "addr-bogus.example.com",
+    "example.com",          "multi.example.com",     "chain.example.com",  "notlsa.example.com",
+    "unusable.example.com", "bogustlsa.example.com", "example.org",        "implicit-chain.example.com",
+    "twohop.example.com",   "nosuch.example.com",    "nullmx.example.com", "addr-bogus.example.com",
 };
 #define NDOMAINS (sizeof(domains) / sizeof(domains[0]))
 
@@ -123,8 +123,8 @@ int main(int argc, char **argv)
         summary(shared, "chain.example.com", got, sizeof(got));
     }
     fast = now() - t0;
-    printf("%s %d - quick decisions are not held up by a slow one (%.2f s)\n",
-           fast < 1.5 ? "ok" : "not ok", ++n, fast);
+    printf("%s %d - quick decisions are not held up by a slow one (%.2f s)\n", fast < 1.5 ? "ok" : "not ok",
+           ++n, fast);
     pthread_join(s, NULL);
 
     /* fork: the child gets a resolver of its own, the parent keeps its */

@@ -9,35 +9,33 @@
 
 static int tap_n, tap_failed;
 
-#define ok(cond, ...)                                                            \
-    do {                                                                         \
-        int ok_ = (cond) ? 1 : 0;                                                \
-        printf("%s %d - ", ok_ ? "ok" : "not ok", ++tap_n);                      \
-        printf(__VA_ARGS__);                                                     \
-        printf("\n");                                                            \
-        if (!ok_) {                                                              \
-            tap_failed++;                                                        \
-            printf("#   failed at %s:%d: %s\n", __FILE__, __LINE__, #cond);      \
-        }                                                                        \
+#define ok(cond, ...)                                                                                        \
+    do {                                                                                                     \
+        int ok_ = (cond) ? 1 : 0;                                                                            \
+        printf("%s %d - ", ok_ ? "ok" : "not ok", ++tap_n);                                                  \
+        printf(__VA_ARGS__);                                                                                 \
+        printf("\n");                                                                                        \
+        if (!ok_) {                                                                                          \
+            tap_failed++;                                                                                    \
+            printf("#   failed at %s:%d: %s\n", __FILE__, __LINE__, #cond);                                  \
+        }                                                                                                    \
     } while (0)
 
-#define is_int(got, want, ...)                                                   \
-    do {                                                                         \
-        long g_ = (long) (got), w_ = (long) (want);                              \
-        ok(g_ == w_, __VA_ARGS__);                                               \
-        if (g_ != w_)                                                            \
-            printf("#   got %ld, want %ld\n", g_, w_);                           \
+#define is_int(got, want, ...)                                                                               \
+    do {                                                                                                     \
+        long g_ = (long) (got), w_ = (long) (want);                                                          \
+        ok(g_ == w_, __VA_ARGS__);                                                                           \
+        if (g_ != w_)                                                                                        \
+            printf("#   got %ld, want %ld\n", g_, w_);                                                       \
     } while (0)
 
-#define is_str(got, want, ...)                                                   \
-    do {                                                                         \
-        const char *g_ = (got), *w_ = (want);                                    \
-        int same_ = (g_ == NULL && w_ == NULL) ||                                \
-                    (g_ != NULL && w_ != NULL && strcmp(g_, w_) == 0);           \
-        ok(same_, __VA_ARGS__);                                                  \
-        if (!same_)                                                              \
-            printf("#   got \"%s\", want \"%s\"\n", g_ ? g_ : "(null)",         \
-                   w_ ? w_ : "(null)");                                          \
+#define is_str(got, want, ...)                                                                               \
+    do {                                                                                                     \
+        const char *g_ = (got), *w_ = (want);                                                                \
+        int same_ = (g_ == NULL && w_ == NULL) || (g_ != NULL && w_ != NULL && strcmp(g_, w_) == 0);         \
+        ok(same_, __VA_ARGS__);                                                                              \
+        if (!same_)                                                                                          \
+            printf("#   got \"%s\", want \"%s\"\n", g_ ? g_ : "(null)", w_ ? w_ : "(null)");                 \
     } while (0)
 
 static inline int done_testing(void)

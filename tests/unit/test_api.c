@@ -13,7 +13,8 @@ int main(void)
     is_int(api->abi, DANEHOP_ABI_VERSION, "the table names its ABI");
     is_int(api->size, sizeof(danehop_api_v1), "the table names its size");
     ok(api->resolve == danehop_resolve && api->ssl_apply == danehop_ssl_apply &&
-       api->log_line == danehop_log_line, "entries are the library's functions");
+           api->log_line == danehop_log_line,
+       "entries are the library's functions");
     ok(api->version() == danehop_version(), "calls through the table work");
     ctx = api->ctx_new();
     ok(ctx != NULL && api->ctx_set_timeouts(ctx, 5, 1) == -1 && *api->ctx_error(ctx) != '\0',

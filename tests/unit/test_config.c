@@ -53,12 +53,14 @@ int main(void)
     close(fd);
 
     /* a good file */
-    is_int(parse_str("# comment\n\n  query_timeout = 2.5\ncache_size=10\nforwarders = 192.0.2.1, 192.0.2.2@5353\n"
-                      "log = file:/var/log/danehop.log\n"
-                      "exempt   domain ^legacy\\.example$   # ticket 7\n"
-                      "dane-only any    ^(.*\\.)?bank\\.example$\n"
-                      "dane     domain special\\.example port=2525\n",
-                      &c), 0, "good file parses");
+    is_int(parse_str(
+               "# comment\n\n  query_timeout = 2.5\ncache_size=10\nforwarders = 192.0.2.1, 192.0.2.2@5353\n"
+               "log = file:/var/log/danehop.log\n"
+               "exempt   domain ^legacy\\.example$   # ticket 7\n"
+               "dane-only any    ^(.*\\.)?bank\\.example$\n"
+               "dane     domain special\\.example port=2525\n",
+               &c),
+           0, "good file parses");
     if (c == NULL)
         return done_testing();
     is_int(c->query_ms, 2500, "query_timeout in ms");
@@ -116,7 +118,8 @@ int main(void)
     {
         const char bad[] = "cache_size = 1\n# caf\xe9\n";
         dh_config *cc = NULL;
-        ok(parse_text(bad, sizeof(bad) - 1, &cc) == -1 && strstr(err, ":2: not UTF-8"), "refused: Latin-1 byte");
+        ok(parse_text(bad, sizeof(bad) - 1, &cc) == -1 && strstr(err, ":2: not UTF-8"),
+           "refused: Latin-1 byte");
     }
     {
         const char nul[] = "cache_size = 1\0\n";
@@ -129,7 +132,8 @@ int main(void)
     ok(parse_text(big, 5000, &c) == -1 && strstr(err, ":1: line longer"), "refused: over-long line");
     free(big);
     ok(dh_config_parse("/nonexistent/danehop.conf", &c, err, sizeof(err)) == -1 &&
-       strstr(err, "/nonexistent/danehop.conf: No such file"), "refused: missing file, named");
+           strstr(err, "/nonexistent/danehop.conf: No such file"),
+       "refused: missing file, named");
     unlink(path);
     return done_testing();
 }

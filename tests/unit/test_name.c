@@ -24,7 +24,9 @@ int main(void)
     check(".", DH_NAME_ROOT, NULL);
     check("a..b", DH_NAME_EMPTY_LABEL, NULL);
     check(".a.b", DH_NAME_EMPTY_LABEL, NULL);
-    check("b\xc3\xbc" "cher.example", DH_NAME_NON_ASCII, NULL);
+    check("b\xc3\xbc"
+          "cher.example",
+          DH_NAME_NON_ASCII, NULL);
     check("a_b.example", DH_NAME_BAD_CHAR, NULL);
     check("a b.example", DH_NAME_BAD_CHAR, NULL);
     check("-a.example", DH_NAME_HYPHEN, NULL);

@@ -4,15 +4,15 @@
 
 static dh_tlsa rec(uint8_t u, uint8_t s, uint8_t m, size_t len)
 {
-    static const uint8_t data[128] = { 0xab, 0xcd };
-    dh_tlsa t = { u, s, m, len, data };
+    static const uint8_t data[128] = {0xab, 0xcd};
+    dh_tlsa t = {u, s, m, len, data};
 
     return t;
 }
 
 int main(void)
 {
-    const uint8_t rd[] = { 3, 1, 1, 0xde, 0xad };
+    const uint8_t rd[] = {3, 1, 1, 0xde, 0xad};
     dh_tlsa t, set[8];
     dh_tlsa_verdict v[8];
     char text[300];
@@ -24,17 +24,28 @@ int main(void)
     is_int(dh_tlsa_parse(rd, 3, &t), -1, "3 octets: no data, malformed");
     is_int(dh_tlsa_parse(NULL, 0, &t), -1, "empty rdata");
 
-    t = rec(3, 1, 1, 32); is_int(dh_tlsa_check(&t), DH_TLSA_USABLE, "3 1 1 / 32 usable");
-    t = rec(3, 1, 1, 31); is_int(dh_tlsa_check(&t), DH_TLSA_BAD_LENGTH, "3 1 1 / 31 bad length");
-    t = rec(3, 1, 1, 64); is_int(dh_tlsa_check(&t), DH_TLSA_BAD_LENGTH, "3 1 1 / 64 bad length");
-    t = rec(3, 0, 2, 64); is_int(dh_tlsa_check(&t), DH_TLSA_USABLE, "3 0 2 / 64 usable");
-    t = rec(2, 0, 0, 100); is_int(dh_tlsa_check(&t), DH_TLSA_USABLE, "2 0 0 full usable");
-    t = rec(2, 0, 0, 0); is_int(dh_tlsa_check(&t), DH_TLSA_BAD_LENGTH, "2 0 0 empty unusable");
-    t = rec(0, 0, 1, 32); is_int(dh_tlsa_check(&t), DH_TLSA_PKIX, "PKIX-TA unusable");
-    t = rec(1, 1, 1, 32); is_int(dh_tlsa_check(&t), DH_TLSA_PKIX, "PKIX-EE unusable");
-    t = rec(4, 1, 1, 32); is_int(dh_tlsa_check(&t), DH_TLSA_BAD_USAGE, "usage 4 unusable");
-    t = rec(3, 2, 1, 32); is_int(dh_tlsa_check(&t), DH_TLSA_BAD_SELECTOR, "selector 2 unusable");
-    t = rec(3, 1, 3, 32); is_int(dh_tlsa_check(&t), DH_TLSA_BAD_MTYPE, "mtype 3 unusable");
+    t = rec(3, 1, 1, 32);
+    is_int(dh_tlsa_check(&t), DH_TLSA_USABLE, "3 1 1 / 32 usable");
+    t = rec(3, 1, 1, 31);
+    is_int(dh_tlsa_check(&t), DH_TLSA_BAD_LENGTH, "3 1 1 / 31 bad length");
+    t = rec(3, 1, 1, 64);
+    is_int(dh_tlsa_check(&t), DH_TLSA_BAD_LENGTH, "3 1 1 / 64 bad length");
+    t = rec(3, 0, 2, 64);
+    is_int(dh_tlsa_check(&t), DH_TLSA_USABLE, "3 0 2 / 64 usable");
+    t = rec(2, 0, 0, 100);
+    is_int(dh_tlsa_check(&t), DH_TLSA_USABLE, "2 0 0 full usable");
+    t = rec(2, 0, 0, 0);
+    is_int(dh_tlsa_check(&t), DH_TLSA_BAD_LENGTH, "2 0 0 empty unusable");
+    t = rec(0, 0, 1, 32);
+    is_int(dh_tlsa_check(&t), DH_TLSA_PKIX, "PKIX-TA unusable");
+    t = rec(1, 1, 1, 32);
+    is_int(dh_tlsa_check(&t), DH_TLSA_PKIX, "PKIX-EE unusable");
+    t = rec(4, 1, 1, 32);
+    is_int(dh_tlsa_check(&t), DH_TLSA_BAD_USAGE, "usage 4 unusable");
+    t = rec(3, 2, 1, 32);
+    is_int(dh_tlsa_check(&t), DH_TLSA_BAD_SELECTOR, "selector 2 unusable");
+    t = rec(3, 1, 3, 32);
+    is_int(dh_tlsa_check(&t), DH_TLSA_BAD_MTYPE, "mtype 3 unusable");
 
     /* agility: per usage+selector, Full(0) plus the strongest digest */
     set[0] = rec(3, 1, 1, 32);

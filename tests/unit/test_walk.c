@@ -46,8 +46,8 @@ static size_t alias_packet(uint8_t *p, const char *qname, const char *target)
 }
 
 typedef struct spec {
-    int rcode;      /* 0, 2 (SERVFAIL), 3 */
-    int data;       /* records present */
+    int rcode; /* 0, 2 (SERVFAIL), 3 */
+    int data;  /* records present */
     int secure;
     int bogus;
     const char *alias_to; /* CNAME target shown in the packet, or NULL */
@@ -131,12 +131,12 @@ static outcome walk(spec a, spec aaaa, spec cname)
 
 int main(void)
 {
-    const spec sec = { 0, 1, 1, 0, NULL }, insec = { 0, 1, 0, 0, NULL };
-    const spec nodata_sec = { 0, 0, 1, 0, NULL }, nodata_insec = { 0, 0, 0, 0, NULL };
-    const spec servfail = { 2, 0, 0, 0, NULL }, bogus = { 0, 1, 0, 1, NULL };
-    const spec alias_insec = { 0, 1, 0, 0, "smtp.example.org" };
-    const spec alias_sec = { 0, 1, 1, 0, "mx.example.net" };
-    const spec cname_sec = { 0, 1, 1, 0, NULL }, cname_insec = { 0, 1, 0, 0, NULL };
+    const spec sec = {0, 1, 1, 0, NULL}, insec = {0, 1, 0, 0, NULL};
+    const spec nodata_sec = {0, 0, 1, 0, NULL}, nodata_insec = {0, 0, 0, 0, NULL};
+    const spec servfail = {2, 0, 0, 0, NULL}, bogus = {0, 1, 0, 1, NULL};
+    const spec alias_insec = {0, 1, 0, 0, "smtp.example.org"};
+    const spec alias_sec = {0, 1, 1, 0, "mx.example.net"};
+    const spec cname_sec = {0, 1, 1, 0, NULL}, cname_insec = {0, 1, 0, 0, NULL};
     outcome o;
 
     o = walk(sec, nodata_sec, nodata_sec);
@@ -170,7 +170,7 @@ int main(void)
     o = walk(bogus, bogus, nodata_sec);
     ok(o.decided && o.action == DANEHOP_ACTION_DEFER, "B1: both families bogus: defer");
 
-    o = walk(nodata_sec, (spec){ 3, 0, 1, 0, NULL }, nodata_sec);
+    o = walk(nodata_sec, (spec){3, 0, 1, 0, NULL}, nodata_sec);
     ok(o.decided && o.action == DANEHOP_ACTION_NOADDRESS, "B2: no addresses: noaddress");
 
     o = walk(nodata_sec, servfail, nodata_sec);

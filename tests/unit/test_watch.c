@@ -16,7 +16,7 @@ static char path[] = "/tmp/danehop-watch-XXXXXX";
 static void write_conf(const char *text, long when)
 {
     FILE *f = fopen(path, "w");
-    struct timespec ts[2] = { { when, 0 }, { when, 0 } };
+    struct timespec ts[2] = {{when, 0}, {when, 0}};
 
     fputs(text, f);
     fclose(f);
