@@ -371,7 +371,6 @@ static void run(job *j, const char *host)
 {
     danehop_decision *d = j->d;
     dh_batch *b1 = dh_batch_new(), *b2 = dh_batch_new(), *b3 = dh_batch_new();
-    dh_host_work *hw = NULL;
     int imx = -1, iprobe = -1;
     size_t i;
 
@@ -396,16 +395,13 @@ static void run(job *j, const char *host)
     if (d->domain != NULL)
         imx = dh_batch_add(b1, d->domain, DH_T_MX);
     if (host != NULL && d->domain == NULL) {
-        hw = add_host(j, host, 0);
-        dh_walk_queue(hw, b1);
+        dh_walk_queue(add_host(j, host, 0), b1);
     } else if (host != NULL) {
         /* ask for the host's addresses with the MX: one round saved; the
          * answers are used below, whatever the MX lookup says */
-        dh_host_work tmp;
+        int idx[3];
 
-        memset(&tmp, 0, sizeof(tmp));
-        snprintf(tmp.name, sizeof(tmp.name), "%s", host);
-        dh_walk_queue(&tmp, b1);
+        dh_walk_ask(b1, host, idx);
     }
     run_round(j, b1);
     if (iprobe >= 0 && !probe_ok(j, dh_batch_answer(b1, iprobe)))

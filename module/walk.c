@@ -25,12 +25,25 @@
 #include <string.h>
 #include <unbound.h>
 
+int dh_walk_ask(dh_batch *b, const char *name, int idx[3])
+{
+    static const int types[3] = {DH_T_A, DH_T_AAAA, DH_T_CNAME};
+    int i;
+
+    for (i = 0; i < 3; i++)
+        if ((idx[i] = dh_batch_add(b, name, types[i])) < 0)
+            return -1;
+    return 0;
+}
+
 int dh_walk_queue(dh_host_work *w, dh_batch *b)
 {
-    w->ia = dh_batch_add(b, w->name, DH_T_A);
-    w->iaaaa = dh_batch_add(b, w->name, DH_T_AAAA);
-    w->icname = dh_batch_add(b, w->name, DH_T_CNAME);
-    return w->ia < 0 || w->iaaaa < 0 || w->icname < 0 ? -1 : 0;
+    int idx[3] = {-1, -1, -1}, r = dh_walk_ask(b, w->name, idx);
+
+    w->ia = idx[0];
+    w->iaaaa = idx[1];
+    w->icname = idx[2];
+    return r;
 }
 
 static void decide(danehop_decision *d, dh_host_work *w, danehop_action action, const char *fmt, ...)

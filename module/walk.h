@@ -35,7 +35,13 @@ typedef struct dh_host_work {
     int ihop[DH_MAX_CHAIN + 1]; /* CNAME questions for hops after the first */
 } dh_host_work;
 
-/* dh_walk_queue - add the address-round questions for w to b */
+/*
+ * dh_walk_ask - add the address-round questions (A, AAAA, CNAME) for name
+ * to b; idx gets their indexes. A batch asks a question once, so asking
+ * again later returns the same indexes.
+ */
+int dh_walk_ask(dh_batch *b, const char *name, int idx[3]);
+/* dh_walk_queue - the same for w, keeping the indexes in w */
 int dh_walk_queue(dh_host_work *w, dh_batch *b);
 /*
  * dh_walk - read the answers, fill w->out (addresses, hops, and the action
