@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * bench_decide.c - figures for the engine (never pass/fail)
  *

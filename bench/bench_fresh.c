@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * bench_fresh.c - the Exim case: a fresh process per delivery
  *

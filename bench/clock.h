@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* clock.h - monotonic microseconds for the benchmarks */
 #ifndef DANEHOP_BENCH_CLOCK_H
 #define DANEHOP_BENCH_CLOCK_H

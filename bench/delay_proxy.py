@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """delay_proxy.py - a UDP DNS proxy that adds a fixed delay to every answer
 
     delay_proxy.py LISTEN_ADDR UPSTREAM_ADDR DELAY_MS LOGFILE

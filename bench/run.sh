@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # run.sh - "make bench": bring up a lab with a delaying proxy in front of NSD
 # and print the engine's figures. Figures, not pass/fail. Needs root (lab).
 #

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* example.c - resolve, inspect the decision, prepare an SSL object, free */
 #include <danehop.h>
 #include <openssl/ssl.h>

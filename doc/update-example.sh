@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # update-example.sh - copy doc/example.c into the EXAMPLE section of
 # doc/danehop.3 (tests/lab/example.test checks that the two agree)
 set -eu

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # debian-deps.sh - install what danehop needs to build and test on Debian 12
 #
 # Build: compiler, autotools, libunbound, OpenSSL 3, PCRE2.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * api.c - the function table for MTAs that load danehop at run time
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * cache.h - recent decisions of a context, reused until their DNS data expires
  *

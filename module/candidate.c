@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * candidate.c - TLSA lookup at the candidate base domains and the outcome
  *

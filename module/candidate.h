@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * candidate.h - TLSA lookup at the candidate base domains and the outcome
  * (RFC 7672 sections 2.2.3, 3.1, 3.2.2; tables C and D of the design notes)

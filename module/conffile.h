@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * conffile.h - the danehop configuration file (danehop.conf(5))
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * danehop.h - RFC 7672 DANE discovery for SMTP clients
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * decision.h - the decision object behind danehop_decision / danehop_host
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * discover.c - danehop_resolve(): MX stage and the rounds of lookups
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * name.c - host and domain names as danehop accepts them
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * policy.c - per-destination rules compiled with PCRE2
  */

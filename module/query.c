@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * query.c - one round of concurrent DNS lookups
  *

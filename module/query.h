@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * query.h - one round of concurrent DNS lookups, and what each answer means
  *

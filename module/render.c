@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * render.c - a decision as JSON, as a readable report, as a log line
  */

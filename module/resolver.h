@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * resolver.h - the danehop context: resolver settings and the libunbound
  * context behind them

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * tlsa.c - TLSA records: parse, usability, digest agility
  */

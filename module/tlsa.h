@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * tlsa.h - TLSA records (RFC 6698): parse, usability, digest agility
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * verify.c - a presented certificate chain against a TLSA set (OpenSSL DANE)
  *

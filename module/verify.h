@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * verify.h - a presented certificate chain against a TLSA set, with
  * OpenSSL's DANE support (RFC 7672 section 3; RFC 7671 sections 5, 10)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * walk.h - per host: address records, the CNAME chain and its security
  * (RFC 7672 section 2.2.2, RFC 7671 section 7; table B of the design notes)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * wire.c - DNS wire format: names, rdata, the CNAME chain in an answer
  */

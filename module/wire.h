@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * wire.h - DNS wire format: names, rdata of the types danehop reads, and
  * the CNAME chain in an answer packet

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # lab.sh - a hermetic DNSSEC lab on loopback
 #
 #   lab.sh up DIR     generate keys, certificates and signed zones into DIR,

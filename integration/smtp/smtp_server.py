@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """smtp_server.py - a small real SMTP receiver with STARTTLS, for the tests
 
     smtp_server.py --listen ADDR:PORT --cert CHAIN.pem --key KEY.pem

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * cmd_probe.c - "danehop probe": resolve, connect, STARTTLS, verify, report
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * cmd_resolve.c - "danehop resolve": the DANE decision for a domain or host
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * cmd_verify.c - "danehop verify": does a certificate chain match TLSA records?
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * danehop.c - the danehop command: dispatch to subcommands
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * json_out.h - a JSON string on stdout (the commands' own output)
  */

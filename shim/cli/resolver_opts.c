@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * resolver_opts.c - the resolver options every resolving command accepts
  */

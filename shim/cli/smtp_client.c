@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * smtp_client.c - the SMTP dialogue up to STARTTLS
  *

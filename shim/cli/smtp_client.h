@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * smtp_client.h - the SMTP dialogue up to STARTTLS, with a timeout on every step
  */

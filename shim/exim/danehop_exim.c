@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * danehop_exim.c - Exim ${dlfunc} entry points for RFC 7672 DANE
  *

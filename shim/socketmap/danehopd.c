@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * danehopd.c - the socketmap daemon: danehop's decisions for Postfix,
  * Sendmail and any other client of the socketmap protocol

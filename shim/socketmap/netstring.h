@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * netstring.h - netstrings ("12:hello world!,"), the socketmap framing
  */

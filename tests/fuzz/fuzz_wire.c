@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * fuzz_wire.c - hostile bytes into every parser that reads DNS data
  *

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # certs.sh - test certificates, made fresh by each test run (never shipped)
 #
 # make_test_certs DIR creates, all with P-256 keys:

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # exim.sh - a throw-away Exim (Debian's exim4-daemon-heavy) for the tests
 #
 # exim_setup NAME [TRANSPORT_FILE] - a fresh spool, log and configuration in

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """exim_entry.py - call the Exim module's dlfunc entry points the way Exim does
 
 Loads danehop_exim.so with ctypes and calls each entry point with

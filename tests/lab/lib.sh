@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # lib.sh - TAP helpers and the lab fixture for the lab tests
 #
 # lab_start uses the lab named by $DANEHOP_LAB_DIR when it is up (.ci/run

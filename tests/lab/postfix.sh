@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # postfix.sh - a throw-away Postfix (Debian's package, unpacked by
 # integration/debian-deps.sh) sending through danehopd's tlspolicy map
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """socketmap_client.py - a socketmap client for the daemon's tests (TAP out)
 
     socketmap_client.py SOCKET INET_PORT UNBOUND_CONF DANEHOP DOMAINS...

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * threads.c - one context shared by many threads: every thread gets the
  * decision a lone thread gets, and a slow lookup in one thread does not

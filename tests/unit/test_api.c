@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* test_api.c - the run-time function table */
 #include "danehop.h"
 #include "tap.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* test_cache.c - decision reuse: references, expiry, eviction */
 #include "cache.h"
 #include "decision.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_config.c - the configuration grammar: every error names file and
  * line, a bad file never half-loads, rules match in order and are bounded

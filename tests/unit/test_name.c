@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* test_name.c - name validation and normalisation */
 #include "name.h"
 #include "tap.h"

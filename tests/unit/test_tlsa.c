@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* test_tlsa.c - TLSA parsing, usability and digest agility */
 #include "tap.h"
 #include "tlsa.h"

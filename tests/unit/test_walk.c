@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_walk.c - table B of the decision notes, fed with answers a lab zone
  * cannot produce on demand (a CNAME query failing while the address query

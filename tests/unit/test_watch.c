@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_watch.c - a watched configuration: a change is picked up, a broken
  * change makes danehop_resolve refuse (the Exim gate then defers), a fixed

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* test_wire.c - wire-format names, rdata and CNAME chains from packets */
 #include <stdlib.h>
 #include "tap.h"
