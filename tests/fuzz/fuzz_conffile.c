@@ -20,15 +20,21 @@ const unsigned long fuzz_mutations = 1500;
 
 static char path[64];
 
+static void remove_tmp(void) { unlink(path); }
+
+/* tmpfile_path - one scratch file for the whole run, removed at exit */
 static const char *tmpfile_path(void)
 {
     if (path[0] == '\0') {
+        const char *dir = getenv("TMPDIR");
         int fd;
 
-        snprintf(path, sizeof(path), "/tmp/danehop-fuzz-conf.XXXXXX");
+        snprintf(path, sizeof(path), "%s/danehop-fuzz-conf.XXXXXX",
+                 dir && *dir && strlen(dir) < 40 ? dir : "/tmp");
         if ((fd = mkstemp(path)) < 0)
             abort();
         close(fd);
+        atexit(remove_tmp);
     }
     return path;
 }
