@@ -31,6 +31,7 @@
 #include "transport.h"
 
 int rp_sync;
+unsigned rp_late_delivered;
 
 static rp_answer script[RP_MAX_ANSWERS];
 static size_t nscript;
@@ -42,6 +43,7 @@ typedef struct flight {
     void *data;
     dh_transport_cb cb;
     const rp_answer *a; /* NULL: unscripted */
+    int too_late;       /* a late answer whose cancel was refused */
     char qname[RP_NAME];
     int qtype;
 } flight;
@@ -56,6 +58,7 @@ void rp_reset(void)
     nscript = nasked = ninflight = 0;
     memset(script, 0, sizeof(script));
     rp_sync = 0;
+    rp_late_delivered = 0;
     if (pipefd[0] >= 0) {
         char junk[64];
 
@@ -107,7 +110,7 @@ int rp_has_timeout(void)
     size_t i;
 
     for (i = 0; i < nscript; i++)
-        if (script[i].status == RP_TIMEOUT)
+        if (script[i].status == RP_TIMEOUT || script[i].status == RP_LATE)
             return 1;
     return 0;
 }
@@ -231,7 +234,7 @@ static const struct {
     rp_status status;
 } statuses[] = {{"secure", RP_SECURE},     {"insecure", RP_INSECURE}, {"bogus", RP_BOGUS},
                 {"servfail", RP_SERVFAIL}, {"refused", RP_REFUSED},   {"timeout", RP_TIMEOUT},
-                {"failed", RP_FAILED}};
+                {"late", RP_LATE},         {"failed", RP_FAILED}};
 
 int rp_answer_parse(rp_answer *a, const char *line, char *err, size_t errlen)
 {
@@ -389,7 +392,8 @@ static void packet(struct ub_result *r, const rp_answer *a, int havedata)
 static struct ub_result *result(const rp_answer *a, const char *qname, int qtype)
 {
     struct ub_result *r = calloc(1, sizeof(*r));
-    int ok = a != NULL && (a->status == RP_SECURE || a->status == RP_INSECURE || a->status == RP_BOGUS);
+    int ok = a != NULL && (a->status == RP_SECURE || a->status == RP_INSECURE || a->status == RP_BOGUS ||
+                           a->status == RP_LATE);
     size_t i, nrr = ok && a->shape == RP_DATA ? a->nrr : 0;
 
     if (r == NULL)
@@ -399,7 +403,7 @@ static struct ub_result *result(const rp_answer *a, const char *qname, int qtype
     r->qclass = 1;
     r->rcode = rcode_of(a);
     r->nxdomain = r->rcode == 3;
-    r->secure = a != NULL && a->status == RP_SECURE;
+    r->secure = a != NULL && (a->status == RP_SECURE || a->status == RP_LATE);
     r->bogus = a != NULL && a->status == RP_BOGUS;
     if (r->bogus)
         r->why_bogus = strdup("signature crypto failed (scripted)");
@@ -435,12 +439,37 @@ static void deliver(const flight *f)
 
 /* ---- the transport -------------------------------------------------------- */
 
+/* unanswered - a question that waits for the engine's deadline */
+static int unanswered(const flight *f)
+{
+    return f->a != NULL && (f->a->status == RP_TIMEOUT || (f->a->status == RP_LATE && !f->too_late));
+}
+
+/* deliver_late - late answers whose cancel was refused arrive now */
+static void deliver_late(void)
+{
+    size_t i = 0;
+
+    while (i < ninflight) {
+        flight f = inflight[i];
+
+        if (!f.too_late) {
+            i++;
+            continue;
+        }
+        inflight[i] = inflight[--ninflight];
+        rp_late_delivered++;
+        deliver(&f);
+    }
+}
+
 int dh_transport_send(struct ub_ctx *ub, const char *name, int qtype, void *data, dh_transport_cb cb, int *id)
 {
     const rp_answer *a = find(name, qtype);
     flight f;
 
     (void) ub;
+    deliver_late();
     if (nasked < RP_MAX_ASKED) {
         snprintf(asked[nasked].qname, RP_NAME, "%s", name);
         asked[nasked].qtype = qtype;
@@ -457,7 +486,7 @@ int dh_transport_send(struct ub_ctx *ub, const char *name, int qtype, void *data
     snprintf(f.qname, sizeof(f.qname), "%s", name);
     f.qtype = qtype;
     *id = f.id;
-    if (rp_sync && !(a != NULL && a->status == RP_TIMEOUT)) {
+    if (rp_sync && !unanswered(&f)) {
         deliver(&f);
         return 0;
     }
@@ -466,7 +495,7 @@ int dh_transport_send(struct ub_ctx *ub, const char *name, int qtype, void *data
         fcntl(pipefd[0], F_SETFL, O_NONBLOCK);
         fcntl(pipefd[1], F_SETFL, O_NONBLOCK);
     }
-    if (!(a != NULL && a->status == RP_TIMEOUT) && write(pipefd[1], "x", 1) < 0)
+    if (!unanswered(&f) && write(pipefd[1], "x", 1) < 0)
         return UB_PIPE;
     return 0;
 }
@@ -488,8 +517,8 @@ int dh_transport_process(struct ub_ctx *ub)
     while (i < ninflight) {
         flight f = inflight[i];
 
-        if (f.a != NULL && f.a->status == RP_TIMEOUT) {
-            i++; /* never answered: the engine's deadline decides */
+        if (unanswered(&f) || f.too_late) {
+            i++; /* the engine's deadline decides; late ones come at the next send */
             continue;
         }
         inflight[i] = inflight[--ninflight];
@@ -505,6 +534,11 @@ int dh_transport_cancel(struct ub_ctx *ub, int id)
     (void) ub;
     for (i = 0; i < ninflight; i++)
         if (inflight[i].id == id) {
+            if (inflight[i].a != NULL && inflight[i].a->status == RP_LATE) {
+                /* already on its way: libunbound cannot take it back */
+                inflight[i].too_late = 1;
+                return UB_NOID;
+            }
             inflight[i] = inflight[--ninflight];
             return 0;
         }

@@ -12,7 +12,8 @@
  * DESCRIPTION
  *   A script is a list of answers, one per (name, type) question, each with
  *   the verdict libunbound would give it: secure, insecure, bogus,
- *   servfail, refused, timeout, or failed (the resolver itself). From it,
+ *   servfail, refused, timeout, late (see below), or failed (the resolver
+ *   itself). From it,
  *   replay.c builds what libunbound hands the callback: a struct
  *   ub_result with real wire rdata, canonname, rcode and flags, and a real
  *   DNS response packet carrying the CNAME chain.
@@ -40,7 +41,22 @@
 #define RP_RDATA       600
 #define RP_MAX_ASKED   256
 
-typedef enum { RP_SECURE, RP_INSECURE, RP_BOGUS, RP_SERVFAIL, RP_REFUSED, RP_TIMEOUT, RP_FAILED } rp_status;
+/*
+ * RP_TIMEOUT: never answered, cancelled at the deadline. RP_LATE: not
+ * answered in time either, but too late to cancel (already in libunbound's
+ * pipe): the answer reaches the engine's callback after the batch gave up,
+ * at the next question sent. Its data is that of a secure answer.
+ */
+typedef enum {
+    RP_SECURE,
+    RP_INSECURE,
+    RP_BOGUS,
+    RP_SERVFAIL,
+    RP_REFUSED,
+    RP_TIMEOUT,
+    RP_LATE,
+    RP_FAILED
+} rp_status;
 typedef enum { RP_DATA, RP_NODATA, RP_NXDOMAIN } rp_shape;
 
 typedef struct rp_answer {
@@ -61,6 +77,9 @@ typedef struct rp_question {
     int scripted;
 } rp_question;
 
+/* rp_late_delivered - late answers that reached the engine after its deadline */
+extern unsigned rp_late_delivered;
+
 /* rp_sync - deliver answers from inside the send instead of the wait loop */
 extern int rp_sync;
 
@@ -77,7 +96,7 @@ int rp_answer_parse(rp_answer *a, const char *line, char *err, size_t errlen);
 int rp_type(const char *name);
 /* rp_has - whether the script answers (name, type) */
 int rp_has(const char *qname, int qtype);
-/* rp_has_timeout - whether any scripted answer is a timeout */
+/* rp_has_timeout - whether any scripted answer is a timeout or late */
 int rp_has_timeout(void);
 /* rp_questions - the questions asked since rp_reset, in order */
 const rp_question *rp_questions(size_t *n);

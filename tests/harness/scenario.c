@@ -30,6 +30,7 @@
  *                 [unusable=N] [addrs=N] [reason=TEXT, "%20" for a space]
  *       (B, S, the names and tlsa may be "-" for none)
  *     expect asked NAME TYPE                     expect not-asked NAME TYPE
+ *     expect late-delivered N (late answers that reached the engine)
  *   Every scenario also checks that the engine asked nothing the script
  *   does not answer. A scenario with a "timeout" answer runs with short
  *   timeouts, and the other answers arrive from inside the send, so that
@@ -279,6 +280,9 @@ static void expect(run *r, char *what)
 
         ok(word_is(key, "asked") ? yes : !yes && name && type, "%s: %s %s %s", r->title,
            word_is(key, "asked") ? "asks" : "never asks", name ? name : "?", type ? type : "?");
+    } else if (word_is(key, "late-delivered")) {
+        is_int(rp_late_delivered, strtol(rest, NULL, 10), "%s: %s late answer(s) reached the callback",
+               r->title, rest);
     } else if (!r->resolved || r->rc != 0 || d == NULL) {
         ok(0, "%s: expect %s: no decision to check", r->title, key);
     } else if (word_is(key, "status")) {
