@@ -407,29 +407,23 @@ static int probe_ok(job *j, const dh_answer *a)
     return 0;
 }
 
-static void run(job *j, const char *host)
+/* exempt - a rule exempts the domain: no DANE lookups at all, not even the MX */
+static void exempt(job *j, const char *host)
+{
+    set_reason(j->d, "exempt from DANE (%s): opportunistic TLS", j->d->rule);
+    if (host != NULL)
+        host_final(j, add_host(j, host, 0), DANEHOP_ACTION_MAY, j->d->reason);
+}
+
+/*
+ * mx_round - round 1: the root probe (once per context), the MX, and in
+ * host mode the host's addresses too. Returns 0 when the domain is finished.
+ */
+static int mx_round(job *j, dh_batch *b1, const char *host)
 {
     danehop_decision *d = j->d;
-    dh_batch *b1 = dh_batch_new(), *b2 = dh_batch_new(), *b3 = dh_batch_new();
     int imx = -1, iprobe = -1;
-    size_t i;
 
-    if (b1 == NULL || b2 == NULL || b3 == NULL) {
-        d->status = DANEHOP_STATUS_DEFER;
-        set_reason(d, "out of memory");
-        goto out;
-    }
-    if (d->exempt) {
-        /* no DANE lookups at all: not even the MX */
-        set_reason(d, "exempt from DANE (%s): opportunistic TLS", d->rule);
-        if (host != NULL)
-            host_final(j, add_host(j, host, 0), DANEHOP_ACTION_MAY, d->reason);
-        dh_batch_free(b1, j->ctx);
-        dh_batch_free(b2, j->ctx);
-        dh_batch_free(b3, j->ctx);
-        return;
-    }
-    /* round 1 */
     if (!j->ctx->validated)
         iprobe = dh_batch_add(b1, ".", DH_T_DNSKEY);
     if (d->domain != NULL)
@@ -445,13 +439,19 @@ static void run(job *j, const char *host)
     }
     run_round(j, b1);
     if (iprobe >= 0 && !probe_ok(j, dh_batch_answer(b1, iprobe)))
-        goto out;
+        return 0;
     if (imx >= 0 && !mx_stage(j, dh_batch_answer(b1, imx), host))
-        goto out;
+        return 0;
     host_rules(j);
     insecure_mx(j);
+    return 1;
+}
 
-    /* round 2: addresses of every host not decided yet */
+/* address_round - round 2: addresses of every host not decided yet (table B) */
+static void address_round(job *j, dh_batch *b1, dh_batch *b2, const char *host)
+{
+    size_t i;
+
     for (i = 0; i < j->nwork; i++) {
         dh_host_work *w = &j->work[i];
 
@@ -460,7 +460,7 @@ static void run(job *j, const char *host)
         if (host != NULL) {
             /* asked in round 1 already */
             dh_walk_queue(w, b1);
-            dh_walk(d, w, b1);
+            dh_walk(j->d, w, b1);
         } else if (dh_walk_queue(w, b2) != 0) {
             host_final(j, w, DANEHOP_ACTION_DEFER, "too many lookups in one decision");
         }
@@ -468,22 +468,43 @@ static void run(job *j, const char *host)
     run_round(j, b2);
     for (i = 0; i < j->nwork && host == NULL; i++)
         if (!j->work[i].decided)
-            dh_walk(d, &j->work[i], b2);
+            dh_walk(j->d, &j->work[i], b2);
+}
 
-    /* round 3: TLSA at every candidate */
+/* tlsa_round - round 3: TLSA at every candidate base domain (tables C, D) */
+static void tlsa_round(job *j, dh_batch *b3)
+{
+    size_t i;
+
     for (i = 0; i < j->nwork; i++) {
         dh_host_work *w = &j->work[i];
 
-        if (!w->decided && dh_candidate_queue(w, b3, d->port) != 0)
+        if (!w->decided && dh_candidate_queue(w, b3, j->d->port) != 0)
             host_final(j, w, DANEHOP_ACTION_DEFER, "too many lookups in one decision");
     }
     run_round(j, b3);
     for (i = 0; i < j->nwork; i++)
         if (!j->work[i].decided)
-            dh_candidate_decide(d, &j->work[i], b3);
-out:
+            dh_candidate_decide(j->d, &j->work[i], b3);
+}
+
+static void run(job *j, const char *host)
+{
+    dh_batch *b1 = dh_batch_new(), *b2 = dh_batch_new(), *b3 = dh_batch_new();
+
+    if (b1 == NULL || b2 == NULL || b3 == NULL) {
+        j->d->status = DANEHOP_STATUS_DEFER;
+        set_reason(j->d, "out of memory");
+    } else if (j->d->exempt) {
+        exempt(j, host);
+        goto out;
+    } else if (mx_round(j, b1, host)) {
+        address_round(j, b1, b2, host);
+        tlsa_round(j, b3);
+    }
     mandatory(j);
-    domain_status(d);
+    domain_status(j->d);
+out:
     dh_batch_free(b1, j->ctx);
     dh_batch_free(b2, j->ctx);
     dh_batch_free(b3, j->ctx);
