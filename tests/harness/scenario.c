@@ -20,6 +20,8 @@
  *     expect  host mx.example.com dane base=... sni=... names=a,b tlsa=3-1-1
  *     map     tlspolicy example.com -> OK dane-only
  *
+ *   "conf" lines are danehop.conf(5) lines (rules), loaded before the first
+ *   lookup with the harness's resolver settings.
  *   "dns" lines are the script (see replay.h for their form); the root
  *   DNSKEY probe is answered secure unless the script says otherwise.
  *   Expectations refer to the latest resolve:
@@ -40,10 +42,12 @@
  *   tables; nothing is read from outside the tree.
  */
 #include <dirent.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "danehop.h"
 #include "maps.h"
@@ -58,7 +62,10 @@ typedef struct run {
     danehop_decision *d;
     int rc; /* of the latest resolve */
     int resolved;
-    char *reply; /* MAP_MAX_REPLY */
+    char *reply;     /* MAP_MAX_REPLY */
+    char conf[4096]; /* "conf" lines: rules for a danehop.conf */
+    size_t conflen;
+    int conf_loaded;
 } run;
 
 static const char *trust_anchor;
@@ -81,6 +88,8 @@ static void start(run *r, const char *title)
     snprintf(r->title, sizeof(r->title), "%s", title);
     rp_reset();
     r->resolved = 0;
+    r->conflen = 0;
+    r->conf_loaded = 0;
     r->d = NULL;
     r->ctx = danehop_ctx_new();
     /* a real libunbound context is built; it only never sends anything */
@@ -333,6 +342,32 @@ static void map(run *r, char *line)
 }
 
 /*
+ * load_conf - the scenario's "conf" lines as a danehop.conf(5), with the
+ * harness's resolver settings (a file replaces them all), loaded for real
+ */
+static void load_conf(run *r)
+{
+    const char *tmp = getenv("TMPDIR");
+    char path[256];
+    FILE *f;
+    int fd;
+
+    r->conf_loaded = 1;
+    snprintf(path, sizeof(path), "%s/danehop-harness.XXXXXX",
+             tmp && *tmp && strlen(tmp) < 200 ? tmp : "/tmp");
+    if ((fd = mkstemp(path)) < 0 || (f = fdopen(fd, "w")) == NULL) {
+        ok(0, "%s: a temporary configuration file", r->title);
+        return;
+    }
+    fprintf(f, "trust_anchor = %s\nforwarders = 127.0.0.1\ncache_size = 0\n%.*s", trust_anchor,
+            (int) r->conflen, r->conf);
+    fclose(f);
+    if (danehop_ctx_load_config(r->ctx, path) != 0)
+        ok(0, "%s: configuration loads (%s)", r->title, danehop_ctx_error(r->ctx));
+    unlink(path);
+}
+
+/*
  * prepare - before a lookup: the root DNSKEY validates unless the script
  * says otherwise; a scripted timeout gets short timeouts, and every other
  * answer then arrives from inside the send, so it cannot miss them
@@ -342,6 +377,8 @@ static void prepare(run *r)
     char err[256];
     rp_answer *a;
 
+    if (r->conflen > 0 && !r->conf_loaded)
+        load_conf(r);
     if (!rp_has(".", 48) && (a = rp_script()) != NULL)
         rp_answer_parse(a, ". DNSKEY secure 257 3 8 AwEAAa", err, sizeof(err));
     if (rp_has_timeout()) {
@@ -382,6 +419,13 @@ static void run_file(run *r, const char *path)
 
             if (a == NULL || rp_answer_parse(a, rest, err, sizeof(err)) != 0)
                 ok(0, "%s:%u: dns line: %s", path, line, a ? err : "script full");
+        } else if (word_is(s, "conf")) {
+            int n = snprintf(r->conf + r->conflen, sizeof(r->conf) - r->conflen, "%s\n", rest);
+
+            if (n < 0 || (size_t) n >= sizeof(r->conf) - r->conflen)
+                ok(0, "%s:%u: conf lines too long for the harness", path, line);
+            else
+                r->conflen += (size_t) n;
         } else if (word_is(s, "resolve")) {
             prepare(r);
             resolve(r, rest);
@@ -409,11 +453,12 @@ int main(int argc, char **argv)
 {
     static run r;
     const char *top = getenv("top_srcdir");
-    char dir[1024], path[2048], ta[1024];
+    char dir[1024], path[2048], rel[1024], ta[PATH_MAX];
     int i;
 
-    snprintf(ta, sizeof(ta), "%s/tests/harness/root.key", top ? top : ".");
-    trust_anchor = ta;
+    /* absolute: a configuration file takes nothing else */
+    snprintf(rel, sizeof(rel), "%s/tests/harness/root.key", top ? top : ".");
+    trust_anchor = realpath(rel, ta) ? ta : rel;
     if ((r.reply = malloc(MAP_MAX_REPLY)) == NULL)
         return 1;
     if (argc > 1) {
