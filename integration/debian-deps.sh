@@ -27,6 +27,8 @@ nsd ldnsutils unbound dns-root-data bind9-dnsutils jq python3 openssl
 exim4-daemon-heavy util-linux valgrind
 debhelper dpkg-dev lintian fakeroot git
 libdb5.3 libicu72 libnsl2 libsasl2-2 libssl3 netbase"
+# Fuzzing: clang's libFuzzer ("make fuzz"; outside CI, the corpora run in make check)
+pkgs="$pkgs clang"
 
 missing=""
 for p in $pkgs; do
