@@ -22,7 +22,8 @@
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        cli_usage(stderr, NULL);
+        fprintf(stderr,
+                "danehop: give a command: resolve, verify, probe or check-config (see danehop --help)\n");
         return CLI_EXIT_USAGE;
     }
     if (strcmp(argv[1], "resolve") == 0)
