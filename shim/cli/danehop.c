@@ -7,6 +7,7 @@
  *   danehop verify [options] --tlsa 'U S M HEX'... CHAIN.pem | --host HOST [DOMAIN] CHAIN.pem
  *   danehop probe [options] DOMAIN | --host HOST [DOMAIN]
  *   danehop check-config [FILE]
+ *   danehop report [options] DOMAIN | --host HOST [DOMAIN]
  *   danehop [COMMAND] --help | --version
  *
  * DESCRIPTION
@@ -22,8 +23,9 @@
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr,
-                "danehop: give a command: resolve, verify, probe or check-config (see danehop --help)\n");
+        fprintf(
+            stderr,
+            "danehop: give a command: resolve, verify, probe, check-config or report (see danehop --help)\n");
         return CLI_EXIT_USAGE;
     }
     if (strcmp(argv[1], "resolve") == 0)
@@ -32,6 +34,8 @@ int main(int argc, char **argv)
         return cmd_probe(argc - 1, argv + 1);
     if (strcmp(argv[1], "verify") == 0)
         return cmd_verify(argc - 1, argv + 1);
+    if (strcmp(argv[1], "report") == 0)
+        return cmd_report(argc - 1, argv + 1);
     if (strcmp(argv[1], "check-config") == 0)
         return cmd_check_config(argc - 1, argv + 1);
     if (strcmp(argv[1], "--version") == 0) {

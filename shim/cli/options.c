@@ -17,7 +17,7 @@
 #define OPTF_REPEAT  0x1u /* may be given more than once: "[--x X]..." */
 #define OPTF_OPERAND 0x2u /* shown among the operands, not in the brackets */
 
-#define RESOLVING (CLI_RESOLVE | CLI_VERIFY | CLI_PROBE)
+#define RESOLVING (CLI_RESOLVE | CLI_VERIFY | CLI_PROBE | CLI_REPORT)
 #define EVERY     (RESOLVING | CLI_CHECK_CONFIG)
 
 typedef struct cli_option {
@@ -64,6 +64,8 @@ static const cli_command commands[] = {
     {"probe", CLI_PROBE, "DOMAIN | --host HOST [DOMAIN]",
      "STARTTLS to each MX address, checked against the decision"},
     {"check-config", CLI_CHECK_CONFIG, "[FILE]", "load a configuration file and print the settings"},
+    {"report", CLI_REPORT, "DOMAIN | --host HOST [DOMAIN]",
+     "which DANE-aware senders will authenticate DOMAIN's MX hosts, and what to fix"},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

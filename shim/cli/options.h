@@ -47,6 +47,7 @@ struct danehop_ctx;
 #define CLI_VERIFY       0x2u
 #define CLI_PROBE        0x4u
 #define CLI_CHECK_CONFIG 0x8u
+#define CLI_REPORT       0x10u
 
 /* option ids; those from OPT_CONFIG on are resolver options */
 enum {
