@@ -36,6 +36,8 @@ static int status_of(const rp_report *r)
     for (s = 0; s < rp_sender_count(); s++)
         if (rp_sender_at(s)->dane_capable && !rp_sender_authenticates(r, s))
             return CLI_EXIT_NOTAUTH;
+    if (rp_probe_failed(r))
+        return CLI_EXIT_NOTAUTH; /* the DNS is right, the server is not */
     return CLI_EXIT_OK;
 }
 
@@ -43,8 +45,8 @@ int cmd_report(int argc, char **argv)
 {
     danehop_decision *d = NULL, *dm = NULL;
     const char *host = NULL, *domain = NULL;
-    unsigned long port = 25;
-    int json = 0, c, rc;
+    unsigned long port = 25, io = 10;
+    int json = 0, probe = 0, c, rc;
     rp_report *r = NULL;
     danehop_ctx *ctx;
     cli_parser p;
@@ -60,6 +62,13 @@ int cmd_report(int argc, char **argv)
                 goto out;
             break;
         case OPT_JSON: json = 1; break;
+        case OPT_PROBE: probe = 1; break;
+        case OPT_IO_TIMEOUT:
+            if (cli_parse_uint(optarg, 300, &io) != 0 || io == 0) {
+                cli_error(&p, "--io-timeout %s: seconds, 1 to 300", optarg);
+                goto out;
+            }
+            break;
         case OPT_HOST: host = optarg; break;
         default: break;
         }
@@ -84,6 +93,8 @@ int cmd_report(int argc, char **argv)
         goto out;
     }
     rp_predict(r);
+    if (probe)
+        rp_probe_all(r, (unsigned) port, (int) io);
     rp_find(r);
     rc = status_of(r);
     if (json)

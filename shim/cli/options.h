@@ -61,6 +61,7 @@ enum {
     OPT_TLSA,
     OPT_NAME,
     OPT_IO_TIMEOUT,
+    OPT_PROBE,
     OPT_CONFIG,
     OPT_UBCONF,
     OPT_TA,

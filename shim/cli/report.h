@@ -27,6 +27,7 @@
 #include <stddef.h>
 
 #include "danehop.h"
+#include "probe_addr.h"
 
 #define RP_MAX_HOSTS    16
 #define RP_MAX_RECS     16
@@ -88,6 +89,13 @@ typedef struct rp_finding {
     char fix[RP_TEXT_MAX];
 } rp_finding;
 
+#define RP_MAX_PROBES 32
+
+typedef struct rp_probe {
+    size_t host; /* index into hosts */
+    probe_result res;
+} rp_probe;
+
 typedef struct rp_report {
     const danehop_decision *d;  /* opportunistic */
     const danehop_decision *dm; /* mandatory; NULL when it failed */
@@ -100,7 +108,9 @@ typedef struct rp_report {
     rp_row rows[RP_MAX_SENDERS][RP_MAX_HOSTS];
     size_t nfindings;
     rp_finding findings[RP_MAX_FINDINGS];
-    int probed;
+    int probed; /* --probe: the live checks below were made */
+    size_t nprobes;
+    rp_probe probes[RP_MAX_PROBES];
 } rp_report;
 
 /* ---- report_dns.c ---- */
@@ -134,6 +144,12 @@ const char *rp_outcome_name(rp_outcome o);
 const char *rp_outcome_text(rp_outcome o);
 /* rp_sender_authenticates - every host DANE-authenticated by sender i */
 int rp_sender_authenticates(const rp_report *r, size_t i);
+
+/* ---- report_probe.c ---- */
+/* rp_probe_all - STARTTLS to every address of every host that is not deferred */
+void rp_probe_all(rp_report *r, unsigned port, int timeout_s);
+/* rp_probe_failed - some probed address did not do what its decision requires */
+int rp_probe_failed(const rp_report *r);
 
 /* ---- report_findings.c ---- */
 /* rp_find - fill r->findings, most important first */

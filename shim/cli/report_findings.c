@@ -56,6 +56,54 @@ static void skipped_by(const rp_report *r, size_t i, char *out, size_t len)
         memcpy(out + len - 4, "...", 4);
 }
 
+/* names_in - name is one of the ", "-separated names of list */
+static int names_in(const char *list, const char *name)
+{
+    size_t n = strlen(name);
+    const char *p;
+
+    for (p = list; (p = strstr(p, name)) != NULL; p += n)
+        if ((p == list || p[-1] == ' ') && (p[n] == '\0' || p[n] == ','))
+            return 1;
+    return 0;
+}
+
+/* what the live check of each address shows (report --probe) */
+static void probe_findings(rp_report *r, size_t i)
+{
+    const rp_host *h = &r->hosts[i];
+    const char *base = danehop_host_base_domain(h->h);
+    const rp_tlsa_at *b =
+        base && h->target && strcmp(base, h->at_target.owner) == 0 ? &h->at_target : &h->at_host;
+    rp_finding *f;
+    size_t k;
+
+    for (k = 0; k < r->nprobes; k++) {
+        const probe_result *p = &r->probes[k].res;
+
+        if (r->probes[k].host != i)
+            continue;
+        /* each host answers for its own name: the other names routing here have their own probe */
+        if (danehop_host_action(h->h) == DANEHOP_ACTION_DANE && b->nta > 0 && p->tls &&
+            names_in(p->missing, h->name) && (f = add(r, 1, "dane-ta-name-missing", h->name)) != NULL) {
+            TEXT(f,
+                 "the certificate at %s does not name %s, routed to it by the MX records: DANE-TA(2) checks "
+                 "names, so senders fail for that host",
+                 p->address, h->name);
+            FIX(f,
+                "add every MX name that routes to %s to the certificate's subjectAltName, or publish DANE-EE "
+                "\"3 1 1\" records, which need no name",
+                p->address);
+        }
+        if (!p->required_ok && (f = add(r, 1, "probe-failed", h->name)) != NULL) {
+            TEXT(f, "the live check of %s failed: %s", p->address, p->error[0] ? p->error : "not as decided");
+            FIX(f, "make the server's certificate match the TLSA records (or publish records for the key it "
+                   "uses), "
+                   "and offer STARTTLS");
+        }
+    }
+}
+
 static void host_findings(rp_report *r, size_t i)
 {
     const rp_host *h = &r->hosts[i];
@@ -186,7 +234,9 @@ void rp_find(rp_report *r)
              r->mx_ttl);
         FIX(f, "raise the TTL to an hour or more");
     }
-    for (i = 0; i < r->nhosts; i++)
+    for (i = 0; i < r->nhosts; i++) {
+        probe_findings(r, i);
         host_findings(r, i);
+    }
     by_impact(r->findings, r->nfindings);
 }

@@ -131,6 +131,22 @@ void rp_print_text(const rp_report *r)
         printf("    RFC 7672: %s; base domain %s; SNI %s\n", danehop_action_name(danehop_host_action(h->h)),
                base ? base : "none", sni ? sni : "none");
     }
+    if (r->probed) {
+        printf("\nLive check of every address (--probe):\n");
+        for (k = 0; k < r->nprobes; k++) {
+            const probe_result *p = &r->probes[k].res;
+
+            printf("  %s [%s]: %s\n", p->host, p->address, p->required_ok ? "OK" : "FAILED");
+            if (p->tls)
+                printf("    TLS: %s, %s\n", p->protocol, p->cipher);
+            if (p->match[0])
+                printf("    matched: TLSA %s\n", p->match);
+            if (p->names_text[0])
+                printf("    MX names in the certificate: %s\n", p->names_text);
+            if (p->error[0])
+                printf("    problem: %s\n", p->error);
+        }
+    }
     printf("\nWhat each sender will do:\n");
     for (s = 0; s < rp_sender_count(); s++) {
         const rp_sender *sd = rp_sender_at(s);
@@ -211,6 +227,25 @@ void rp_print_json(const rp_report *r, int exit_status)
         printf(",\"dane_capable\":%s,\"evidence\":", sd->dane_capable ? "true" : "false");
         json_print_string(sd->evidence);
         printf(",\"authenticates\":%s}", rp_sender_authenticates(r, s) ? "true" : "false");
+    }
+    printf("],\"probed\":%s,\"probes\":[", r->probed ? "true" : "false");
+    for (k = 0; k < r->nprobes; k++) {
+        const probe_result *p = &r->probes[k].res;
+
+        printf("%s{\"host\":", k ? "," : "");
+        json_print_string(p->host);
+        printf(",\"address\":");
+        json_print_string(p->address);
+        printf(",\"ok\":%s,\"tls\":%s,\"protocol\":", p->required_ok ? "true" : "false",
+               p->tls ? "true" : "false");
+        json_print_string(p->tls ? p->protocol : NULL);
+        printf(",\"cipher\":");
+        json_print_string(p->tls ? p->cipher : NULL);
+        printf(",\"authenticated\":%s,\"match\":", p->authenticated ? "true" : "false");
+        json_print_string(p->match[0] ? p->match : NULL);
+        printf(",\"error\":");
+        json_print_string(p->error[0] ? p->error : NULL);
+        printf(",\"mx_names\":%s}", p->names);
     }
     printf("],\"hosts\":[");
     for (i = 0; i < r->nhosts; i++) {
