@@ -108,7 +108,9 @@ static int dns_failed(const rp_report *r, const rp_host *h, rp_row *row)
         SAY(row, "the MX lookup failed: %s", danehop_decision_reason(r->d));
         return 1;
     }
-    if (danehop_host_address_count(h->h) == 0) {
+    /* a host the engine did not need to resolve (insecure MX: "may") is not a failure */
+    if (danehop_host_action(h->h) == DANEHOP_ACTION_NOADDRESS ||
+        (danehop_host_action(h->h) == DANEHOP_ACTION_DEFER && danehop_host_address_count(h->h) == 0)) {
         row->outcome = RP_DEFER;
         SAY(row, "no usable address for %s", h->name);
         return 1;
@@ -180,6 +182,12 @@ static void sendmail_dane(const rp_report *r, const rp_host *h, rp_row *row)
     if (!r->mx_secure && r->via_mx) {
         row->outcome = RP_MAY;
         SAY(row, "the MX answer has no AD bit: no TLSA lookup (TLSAFLNOADMX)");
+        return;
+    }
+    if (!r->via_mx && !h->addr_secure) {
+        /* without MX records getmxrr() asks for the host's own AD bit (HOST_SECURE) */
+        row->outcome = RP_MAY;
+        SAY(row, "no MX records and the address answer of %s has no AD bit: no TLSA lookup", h->name);
         return;
     }
     switch (t->state) {
