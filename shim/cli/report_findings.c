@@ -114,6 +114,13 @@ static void host_findings(rp_report *r, size_t i)
     rp_finding *f;
 
     skipped_by(r, i, who, sizeof(who));
+    if (act == DANEHOP_ACTION_DEFER && (f = add(r, 1, "host-dns-error", h->name)) != NULL) {
+        TEXT(f, "the DNS for %s could not be read, so every sender skips it: %s", h->name,
+             danehop_host_reason(h->h));
+        FIX(f, "repair the records or signatures named above (for a signed zone: re-sign it, check the DS in "
+               "the "
+               "parent)");
+    }
     if (h->target != NULL && h->alias_secure && !h->addr_secure && H->state == RP_TLSA_USABLE &&
         (f = add(r, 1, "alias-into-unsigned-zone", h->name)) != NULL) {
         TEXT(f,
