@@ -8,7 +8,13 @@
 #     with the lab's validating resolver as the libc resolver (a private
 #     mount namespace bind-mounts a resolv.conf over /etc/resolv.conf)
 # exim_log - the main log; delivered / deferred RCPT - grep it
+#
+# EXIM_BIN names the Exim binary (default: exim, Debian's); EXIM_USER the
+# user it runs deliveries as (default: Debian-exim). Other builds of Exim
+# (OpenSSL, 4.98) run the same suite by setting them.
 
+EXIM_BIN=${EXIM_BIN:-exim}
+EXIM_USER=${EXIM_USER:-Debian-exim}
 exim_root=$(mktemp -d)
 chmod 755 "$exim_root"
 printf 'nameserver %s\noptions trust-ad edns0\n' "${DANEHOP_LAB_RESOLVER:-127.53.0.2}" > "$exim_root/resolv.conf"
@@ -18,7 +24,7 @@ exim_setup() {
     EX=$exim_root/$name
     mkdir -p "$EX/spool" "$EX/log"
     : > "$EX/danehop.log"
-    chown -R Debian-exim:Debian-exim "$EX/spool" "$EX/log" "$EX/danehop.log"
+    chown -R "$EXIM_USER:$EXIM_USER" "$EX/spool" "$EX/log" "$EX/danehop.log"
     cat > "$EX/danehop.conf" <<CONF
 unbound_conf = $DANEHOP_LAB_UNBOUND_CONF
 log = file:$EX/danehop.log
@@ -47,7 +53,7 @@ exim_send() {
     local subject="danehop test $(date +%s%N)"
     printf 'Subject: %s\n\nhello\n' "$subject" |
         unshare -m sh -c "mount --bind '$exim_root/resolv.conf' /etc/resolv.conf &&
-            exim -C '$EX/exim.conf' -odi -f sender@sender.test $*" > "$EX/send.out" 2>&1
+            '$EXIM_BIN' -C '$EX/exim.conf' -odi -f sender@sender.test $*" > "$EX/send.out" 2>&1
 }
 
 exim_log() { cat "$EX/log/mainlog" 2>/dev/null; }
