@@ -505,6 +505,9 @@ int danehop_event(uschar **yield, int argc, uschar *argv[])
         dh_seal_drop();
         if (h == NULL)
             return yield_str(yield, EXIM_OK, "danehop: %s%s", st.error, NULL);
+        if (danehop_host_action(h) == DANEHOP_ACTION_NOADDRESS)
+            return yield_str(yield, EXIM_OK, "danehop: %s: danehop found no address, Exim has %s", st.mx,
+                             c.address);
         if (danehop_host_action(h) == DANEHOP_ACTION_DEFER)
             return yield_str(yield, EXIM_OK, "danehop: %s: %s", st.mx, danehop_host_reason(h));
         return yield_str(yield, EXIM_OK, "%s%s", NULL, NULL);
