@@ -64,6 +64,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "args.h"
 #include "danehop.h"
 #include "seal.h"
 
@@ -113,11 +114,7 @@ static struct {
     int last_depth; /* -1: no certificate collected */
 } st = {.last_depth = -1};
 
-typedef struct conn {
-    const char *domain, *host, *address;
-    unsigned port;
-    const char *config;
-} conn;
+typedef dh_exim_conn conn;
 
 static int yield_str(uschar **yield, int rc, const char *fmt, const char *a, const char *b)
 {
@@ -126,25 +123,10 @@ static int yield_str(uschar **yield, int rc, const char *fmt, const char *a, con
     return rc;
 }
 
-/* parse_conn - {$domain}{$host}{$host_address}{PORT:CONFIG} at argv[i] */
+/* parse_conn - {$domain}{$host}{$host_address}{PORT:CONFIG} at argv[i] (args.c) */
 static int parse_conn(conn *c, int argc, uschar *argv[], int i)
 {
-    char *end;
-    const char *pc;
-    unsigned long port;
-
-    if (argc < i + 4)
-        return -1;
-    c->domain = (const char *) argv[i];
-    c->host = (const char *) argv[i + 1];
-    c->address = (const char *) argv[i + 2];
-    pc = (const char *) argv[i + 3];
-    port = strtoul(pc, &end, 10);
-    if (end == pc || port < 1 || port > 65535)
-        return -1;
-    c->port = (unsigned) port;
-    c->config = *end == ':' && end[1] ? end + 1 : DEFAULT_CONFIG;
-    return 0;
+    return dh_exim_parse_conn(c, argc, argv, i, DEFAULT_CONFIG);
 }
 
 static void forget_chain(void)
@@ -183,18 +165,6 @@ static danehop_ctx *context(const char *config)
     danehop_ctx_free(st.ctx);
     st.ctx = NULL;
     return NULL;
-}
-
-/* relay_name - "[name]" in place of $domain names an administrator's relay */
-static const char *relay_name(const char *domain, char *buf, size_t size)
-{
-    size_t len = strlen(domain);
-
-    if (len < 3 || domain[0] != '[' || domain[len - 1] != ']' || len - 2 >= size)
-        return NULL;
-    memcpy(buf, domain + 1, len - 2);
-    buf[len - 2] = '\0';
-    return buf;
 }
 
 /* views - Exim's host against danehop's validated hosts, for the log and the defer reason */
@@ -294,7 +264,7 @@ static const danehop_host *decide(const conn *c)
         snprintf(st.error, sizeof(st.error), "$domain is empty: set multi_domain = false on the transport");
         return NULL;
     }
-    relay = relay_name(c->domain, rbuf, sizeof(rbuf));
+    relay = dh_exim_relay_name(c->domain, rbuf, sizeof(rbuf));
     if (danehop_resolve(ctx, relay ? NULL : c->domain, relay, c->port, DANEHOP_POLICY_OPPORTUNISTIC, 0, &d) !=
         0) {
         snprintf(st.error, sizeof(st.error), "%s", danehop_ctx_error(ctx));
