@@ -10,6 +10,10 @@
  *   ${dlfunc{MODULE}{danehop_event}{$event_name}{DEPTH CERT_B64}{$tls_out_tlsa_usage}
  *                                  {$domain}{$host}{$host_address}{PORT:CONFIG}}
  *   ${dlfunc{MODULE}{danehop_after_tls}{$tls_out_dane}{$domain}{$host}{$host_address}{PORT:CONFIG}}
+ *   ${dlfunc{MODULE}{danehop_pass}{$tls_out_dane}{$domain}{$host}{$host_address}{PORT:CONFIG}}
+ *
+ *   {$domain} may be {[RELAY]}: an administrator's relay (manualroute,
+ *   smarthost), integration/exim/danehop-relay-transport.conf.
  *
  * DESCRIPTION
  *   Exim (4.96 to today) skips DANE when the MX host is a DNSSEC-signed
@@ -19,15 +23,27 @@
  *
  *   danehop_gate (helo_data)        the fail-closed gate: any expansion failure
  *                                   of helo_data defers the host, so a defer
- *                                   decision, a broken configuration, an ABI
- *                                   mismatch or a missing module all defer
+ *                                   or noaddress decision, a host that is not
+ *                                   a validated host, a broken configuration,
+ *                                   an ABI mismatch or a missing module all
+ *                                   defer. Empty $host and $host_address (Exim
+ *                                   comparing a waiting message's helo_data):
+ *                                   the HELO name, quietly
  *   danehop_require_tls             "*" for dane, encrypt and defer: no cleartext
  *   danehop_try_dane                "*" unless the decision is encrypt (Exim's own
  *                                   DANE would defer on unusable records)
  *   danehop_sni (tls_sni)           the TLSA base domain for dane, else ""; never
  *                                   fails (a failing tls_sni crashes a continued
- *                                   connection in Exim)
- *   danehop_event (event_action)    tcp:connect: refuse a defer decision;
+ *                                   connection in Exim). In a continued process
+ *                                   whose connection nobody verified, a name
+ *                                   that differs from every real SNI, so Exim
+ *                                   drops the reused connection and opens one
+ *   danehop_pass (hosts_nopass_tls) "*" (do not pass on) for a dane connection
+ *                                   that was not verified; a verified one is
+ *                                   passed with its sealed chain (seal.c)
+ *   danehop_event (event_action)    tcp:connect: refuse a defer or noaddress
+ *                                   decision, or a host that is not a
+ *                                   validated one; drop any inherited seal;
  *                                   tls:cert: collect the chain, verify it at
  *                                   depth 0 with OpenSSL DANE; stand back when
  *                                   Exim's own DANE is active
@@ -42,16 +58,27 @@
  *   Everything comes in as arguments; nothing of Exim is called, so one
  *   binary serves every Exim version. No entry point takes the maximum of
  *   eight arguments: with eight, Exim (4.96 and earlier) counts its argument
- *   array past the end and passes a garbage argc (seen crashing here). The decision is made once per
+ *   array past the end and passes a garbage argc (seen crashing here). The
+ *   decision is made once per
  *   (domain, host, address, port) per process: later calls for the same
  *   connection reuse it. Exim forks per delivery; danehop's resolver is
  *   created in the process that resolves.
  *
- *   The original MX name is reconstructed: the decision for $domain lists
- *   every MX host with its CNAME chain, and the host whose chain ends in (or
- *   starts with) $host and whose addresses include $host_address is the one
- *   Exim is connecting to. A host that is no MX host of $domain is decided
- *   as a relay.
+ *   The original MX name is reconstructed, and Exim's view checked: $host
+ *   and $host_address come from Exim's own DNS, which does not validate.
+ *   danehop_decision_match() (module/match.c) finds the validated MX host
+ *   of $domain whose name or CNAME chain holds $host and whose addresses
+ *   (where danehop found any) hold $host_address. No such host: deferred,
+ *   with both views in the log, and never decided again as a relay. Only
+ *   when DANE cannot apply to the domain at all (unsigned MX RRset, exempt)
+ *   is Exim's host decided on its own. Relays come only through "[RELAY]".
+ *
+ *   Continued connections (exim -MC, the TLS proxy): no tls:cert event and
+ *   no certificate reach the new process. The chain verified in the
+ *   handshake is sealed in a memfd that only Exim's -MC exec inherits
+ *   (seal.c); the new process, which never saw a tcp:connect, verifies it
+ *   again against its own message's decision. A connection with no such
+ *   seal delivers nothing for a dane decision.
  *
  * DIAGNOSTICS
  *   Every connection logs one decision line and, for dane, one verdict line,
