@@ -92,6 +92,10 @@ r = call("danehop_gate", "example.org", "mx.example.org", "127.0.0.12", PC, "sen
 ok(r[0] == 0, "gate: an unsigned MX RRset: DANE cannot apply, Exim's host is decided on its own", r)
 r = call("danehop_gate", "", "", "", PC, "sender.test", ABI)
 ok(r == (0, "sender.test"), "gate: the helo_data comparison of a waiting message (no host) passes quietly", r)
+r = call("danehop_gate", "many.example.com", "m17.many.example.com", "127.0.0.70", PC, "sender.test", ABI)
+ok(r[0] == 2 and "past the limit" in r[1], "gate: an MX host past the engine's limit of 16 is reported and deferred", r)
+r = call("danehop_gate", "many.example.com", "m1.many.example.com", "127.0.0.70", PC, "sender.test", ABI)
+ok(r == (0, "sender.test"), "gate: ... while the most preferred one is decided", r)
 # the relay entry: "[name]" in place of $domain
 ok(call("danehop_sni", "[t311.example.com]", "t311.example.com", "127.0.0.51", PC) == (0, "t311.example.com"),
    "relay entry: DANE for the relay's own name")
