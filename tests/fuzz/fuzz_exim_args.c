@@ -7,20 +7,18 @@
  * every offset (shim/exim/args.c), then the "[relay]" form. Whatever it
  * accepts must hold the promises the entry points rely on: a port from 1
  * to 65535, bounded strings without control characters, a configuration
- * path. Built with -fsanitize=fuzzer it is a libFuzzer target ("make
- * fuzz"); built normally, main() replays the seed corpus
- * (tests/fuzz/corpus/exim_args) and seeded mutations of it, so "make
- * check" runs it as a regression test.
+ * path. A broken promise traps. Built with -fsanitize=fuzzer it is a
+ * libFuzzer target ("make fuzz"); built normally, driver.c replays the
+ * seed corpus (tests/fuzz/corpus/exim_args) and seeded mutations of it.
  */
-#include <dirent.h>
-#include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "args.h"
+#include "fuzz.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+const char fuzz_target[] = "exim_args";
+const unsigned long fuzz_mutations = 100000;
 
 static unsigned long broken;
 
@@ -63,71 +61,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             broken++;
     }
     free(copy);
-#ifdef DANEHOP_LIBFUZZER
     if (broken)
         __builtin_trap(); /* a broken promise is a finding */
-#endif
     return 0;
 }
-
-#ifndef DANEHOP_LIBFUZZER
-static void run(const uint8_t *seed, size_t len, unsigned long runs, uint32_t *rng)
-{
-    uint8_t buf[4096];
-    unsigned long i;
-
-    if (len > sizeof(buf))
-        len = sizeof(buf);
-    LLVMFuzzerTestOneInput(seed, len);
-    for (i = 0; i < runs; i++) {
-        size_t n = len, k, flips;
-
-        memcpy(buf, seed, len);
-        *rng = *rng * 1664525u + 1013904223u;
-        flips = 1 + (*rng >> 28);
-        for (k = 0; k < flips && n > 0; k++) {
-            *rng = *rng * 1664525u + 1013904223u;
-            buf[(*rng >> 8) % n] = (uint8_t) (*rng >> 24);
-        }
-        *rng = *rng * 1664525u + 1013904223u;
-        if ((*rng >> 29) == 0)
-            n = (*rng >> 8) % (len + 1); /* truncate */
-        LLVMFuzzerTestOneInput(buf, n);
-    }
-}
-
-int main(int argc, char **argv)
-{
-    unsigned long runs = argc > 1 ? strtoul(argv[1], NULL, 10) : 20000, files = 0;
-    const char *srcdir = getenv("srcdir");
-    char dir[4096], path[4400];
-    uint32_t rng = 0x9e3779b9u;
-    struct dirent *e;
-    DIR *dp;
-
-    snprintf(dir, sizeof(dir), "%s/tests/fuzz/corpus/exim_args", srcdir ? srcdir : ".");
-    if ((dp = opendir(dir)) != NULL) {
-        while ((e = readdir(dp)) != NULL) {
-            uint8_t buf[4096];
-            size_t n;
-            FILE *f;
-
-            if (e->d_name[0] == '.')
-                continue;
-            snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-            if ((f = fopen(path, "rb")) == NULL)
-                continue;
-            n = fread(buf, 1, sizeof(buf), f);
-            fclose(f);
-            run(buf, n, runs, &rng);
-            files++;
-        }
-        closedir(dp);
-    }
-    printf("%s 1 - the corpus (%lu files) and %lu mutations each through the Exim argument parser\n",
-           broken ? "not ok" : "ok", files, runs);
-    printf("%s 2 - the seed corpus was found\n", files ? "ok" : "not ok");
-    printf("1..2\n");
-    return broken || !files ? 1 : 0;
-}
-#endif
