@@ -24,6 +24,7 @@ static void usage(FILE *f)
                "       danehop verify [--json] [--port N] --host HOST [DOMAIN] CHAIN.pem\n"
                "       danehop probe [--port N] [--json] [--io-timeout S] DOMAIN | --host HOST [DOMAIN]\n"
                "       danehop check-config [FILE]\n"
+               "       danehop stats [--socket unix:PATH|inet:ADDR:PORT] [--timeout S]\n"
                "       danehop --version\n"
                "See danehop(1).\n");
 }
@@ -42,6 +43,8 @@ int main(int argc, char **argv)
         return cmd_verify(argc - 1, argv + 1);
     if (strcmp(argv[1], "check-config") == 0)
         return cmd_check_config(argc - 1, argv + 1);
+    if (strcmp(argv[1], "stats") == 0)
+        return cmd_stats(argc - 1, argv + 1);
     if (strcmp(argv[1], "--version") == 0) {
         printf("danehop %s\n", danehop_version());
         return CLI_EXIT_OK;
