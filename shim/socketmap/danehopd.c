@@ -278,6 +278,7 @@ static void usage(FILE *f)
             "                [--user USER] [--socket-mode MODE] [--socket-group GROUP]\n"
             "                [--max-clients N] [--workers N] [--io-timeout S] [--idle-timeout S]\n"
             "                [--metrics-file FILE] [--metrics-interval S] [--fingerprint] [--pidfile FILE]\n"
+            "       danehopd --help | --version\n"
             "Without --listen, the sockets systemd passes (socket activation). See danehopd(8).\n");
 }
 
@@ -314,6 +315,7 @@ static int parse_options(int argc, char **argv)
         {"fingerprint", no_argument, NULL, 'F'},
         {"pidfile", required_argument, NULL, 'p'},
         {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
     int c, r = 0;
@@ -349,6 +351,7 @@ static int parse_options(int argc, char **argv)
         case 'F': opt.maps.fingerprint = 1; break;
         case 'p': opt.pidfile = optarg; break;
         case 'h': usage(stdout); return 1;
+        case 'V': printf("danehopd %s\n", danehop_version()); return 1;
         default: usage(stderr); return -1;
         }
     }
