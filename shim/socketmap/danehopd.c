@@ -31,7 +31,9 @@
  *   whole request must arrive within --io-timeout seconds of its first
  *   byte, and the whole reply leave within --io-timeout, however slowly a
  *   client trickles; a client may wait --idle-timeout between requests.
- *   The decision itself is bounded by the configuration's DNS timeouts.
+ *   The decision itself is bounded by the configuration's DNS timeouts; a
+ *   request that waited longer than --io-timeout for a worker is answered
+ *   TEMP at once (overload fails closed).
  *
  *   Start-up, in order: load the configuration and check every file it
  *   needs as the user the daemon will run as (--user, taken on for the
@@ -222,7 +224,13 @@ static void serve(wtask *t, char *scratch)
     st_map map = stats_map(t->req, t->len);
     size_t n;
 
-    if (map == ST_MAP_STATS) {
+    if (now_ms() - t->queued_ms > (long long) opt.so.io_timeout * 1000) {
+        /* every worker was busy for longer than a client waits: the client has
+         * likely given up; answer at once, and fail closed */
+        snprintf(reply, MAP_MAX_REPLY, "TEMP danehopd overloaded: the request waited over %d s for a worker",
+                 opt.so.io_timeout);
+        stats_error(ST_ERR_OVERLOAD);
+    } else if (map == ST_MAP_STATS) {
         memcpy(reply, "OK ", 3);
         if (stats_render(reply + 3, MAP_MAX_REPLY - 4) == 0)
             snprintf(reply, MAP_MAX_REPLY, "TEMP statistics too large");

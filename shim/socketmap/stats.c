@@ -35,8 +35,8 @@
 static const char *const map_names[ST_NMAPS] = {"tlspolicy", "decision", "host", "stats", "other"};
 static const char *const reply_names[ST_NREPLIES] = {"OK", "NOTFOUND", "TEMP", "TIMEOUT", "PERM"};
 static const char *const error_names[ST_NERRORS] = {
-    "malformed", "too_long",     "request_timeout", "idle_timeout", "client_gone",
-    "refused",   "accept_nofds", "accept",          "reload",       "memory",
+    "malformed",    "too_long", "request_timeout", "idle_timeout", "client_gone", "refused",
+    "accept_nofds", "accept",   "reload",          "memory",       "overloaded",
 };
 
 #define NSTATUS 4

@@ -39,6 +39,7 @@ typedef enum {
     ST_ERR_ACCEPT,          /* accept(): anything else */
     ST_ERR_RELOAD,          /* a reload that kept the old configuration */
     ST_ERR_MEMORY,          /* a client or reply could not be allocated */
+    ST_ERR_OVERLOAD,        /* a request waited over --io-timeout for a worker */
     ST_NERRORS
 } st_error;
 
