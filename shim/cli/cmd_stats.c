@@ -3,7 +3,7 @@
  * cmd_stats.c - danehop stats: danehopd's counters
  *
  * SYNOPSIS
- *   danehop stats [--socket unix:PATH|inet:ADDR:PORT] [--timeout S]
+ *   danehop stats [--socket unix:PATH|inet:ADDR:PORT] [--io-timeout S]
  *
  * DESCRIPTION
  *   Sends the daemon one socketmap request, "stats metrics", and prints the
@@ -11,7 +11,6 @@
  *   documents them. The default socket is the packaged one.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,19 +20,12 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "options.h"
 #include "netstring.h"
 #include "sockaddr.h"
 
 #define DEFAULT_SOCKET "unix:/run/danehop/danehop.sock"
 #define MAX_REPLY      (100000 + 16)
-
-static int fail(const char *fmt, const char *a, const char *b)
-{
-    fprintf(stderr, "danehop stats: ");
-    fprintf(stderr, fmt, a, b);
-    fputc('\n', stderr);
-    return CLI_EXIT_TEMPFAIL;
-}
 
 /* ask - one request, one reply netstring into buf; the payload, or NULL */
 static const char *ask(int fd, char *buf, size_t cap, size_t *plen)
@@ -58,68 +50,73 @@ static const char *ask(int fd, char *buf, size_t cap, size_t *plen)
     }
 }
 
+/* connect_to - a connected socket with I/O bounded by timeout seconds, or -1 after saying why */
+static int connect_to(const cli_parser *p, const char *spec, unsigned long timeout)
+{
+    struct sockaddr_storage ss;
+    struct timeval tv = {(time_t) timeout, 0};
+    socklen_t sl;
+    char why[200];
+    int fd;
+
+    if (dh_sockaddr_parse(spec, &ss, &sl, why, sizeof(why)) != 0) {
+        cli_error(p, "--socket %s: %s", spec, why);
+        return -1;
+    }
+    if ((fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
+        connect(fd, (struct sockaddr *) &ss, sl) != 0) {
+        cli_error(p, "%s: %s", spec, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+    return fd;
+}
+
 int cmd_stats(int argc, char **argv)
 {
-    static const struct option options[] = {
-        {"socket", required_argument, NULL, 's'},
-        {"timeout", required_argument, NULL, 't'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     const char *spec = DEFAULT_SOCKET, *payload;
-    struct sockaddr_storage ss;
-    socklen_t sl;
     unsigned long timeout = 10;
-    struct timeval tv;
-    char why[200], *buf;
+    char *buf;
     size_t plen;
-    int c, fd;
+    cli_parser p;
+    int c, rc, fd;
 
-    while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
-        switch (c) {
-        case 's': spec = optarg; break;
-        case 't':
-            if (cli_parse_uint(optarg, 3600, &timeout) != 0 || timeout == 0)
-                return fprintf(stderr, "danehop stats: --timeout: 1 to 3600 seconds\n"), CLI_EXIT_USAGE;
-            break;
-        case 'h':
-            printf("usage: danehop stats [--socket unix:PATH|inet:ADDR:PORT] [--timeout S]\n");
-            return 0;
-        default:
-            fprintf(stderr, "usage: danehop stats [--socket unix:PATH|inet:ADDR:PORT] [--timeout S]\n");
+    if ((rc = cli_begin(&p, "stats", 0, argc, argv)) != CLI_GO_ON)
+        return rc;
+    while ((c = cli_next(&p)) > 0) {
+        if (c == OPT_SOCKET)
+            spec = optarg;
+        else if (c == OPT_IO_TIMEOUT && (cli_parse_uint(optarg, 3600, &timeout) != 0 || timeout == 0)) {
+            cli_error(&p, "--io-timeout: 1 to 3600 seconds");
             return CLI_EXIT_USAGE;
         }
     }
-    if (optind != argc)
-        return fprintf(stderr, "usage: danehop stats [--socket unix:PATH|inet:ADDR:PORT] [--timeout S]\n"),
-               CLI_EXIT_USAGE;
-    if (dh_sockaddr_parse(spec, &ss, &sl, why, sizeof(why)) != 0)
-        return fprintf(stderr, "danehop stats: --socket %s: %s\n", spec, why), CLI_EXIT_USAGE;
-    if ((fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
-        connect(fd, (struct sockaddr *) &ss, sl) != 0) {
-        int e = errno;
-
-        if (fd >= 0)
-            close(fd);
-        return fail("%s: %s", spec, strerror(e));
+    if (c < 0)
+        return CLI_EXIT_USAGE;
+    if (optind != argc) {
+        cli_error(&p, "no operands (see --help)");
+        return CLI_EXIT_USAGE;
     }
-    tv.tv_sec = (time_t) timeout;
-    tv.tv_usec = 0;
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+    if ((fd = connect_to(&p, spec, timeout)) < 0)
+        return strncmp(spec, "unix:", 5) == 0 || strncmp(spec, "inet:", 5) == 0 ? CLI_EXIT_TEMPFAIL
+                                                                                : CLI_EXIT_USAGE;
     if ((buf = malloc(MAX_REPLY)) == NULL) {
         close(fd);
-        return fail("%s%s", "out of memory", "");
+        cli_error(&p, "out of memory");
+        return CLI_EXIT_TEMPFAIL;
     }
     payload = ask(fd, buf, MAX_REPLY, &plen);
     close(fd);
     if (payload == NULL || plen < 3 || memcmp(payload, "OK ", 3) != 0) {
-        int r = fail("%s: %s", spec, payload ? "the daemon refused" : "no reply");
-
-        if (payload)
-            fprintf(stderr, "danehop stats: %.*s\n", (int) (plen > 300 ? 300 : plen), payload);
+        if (payload == NULL)
+            cli_error(&p, "%s: no reply", spec);
+        else
+            cli_error(&p, "%s: the daemon refused: %.*s", spec, (int) (plen > 300 ? 300 : plen), payload);
         free(buf);
-        return r;
+        return CLI_EXIT_TEMPFAIL;
     }
     fwrite(payload + 3, 1, plen - 3, stdout);
     free(buf);

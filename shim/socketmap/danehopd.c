@@ -72,6 +72,7 @@
 #include "decision.h"
 #include "dlog.h"
 #include "filecheck.h"
+#include "help.h"
 #include "listen.h"
 #include "maps.h"
 #include "netstring.h"
@@ -279,15 +280,21 @@ static void on_tick(void)
 
 /* ---- start-up steps ---------------------------------------------------------------- */
 
-static void usage(FILE *f)
+/* usage - after a usage error: the usage lines of the --help text (help.c) */
+static void usage(void)
 {
-    fprintf(f,
-            "usage: danehopd [--foreground] [--config FILE] --listen unix:PATH|inet:ADDR:PORT ...\n"
-            "                [--user USER] [--socket-mode MODE] [--socket-group GROUP]\n"
-            "                [--max-clients N] [--workers N] [--io-timeout S] [--idle-timeout S]\n"
-            "                [--metrics-file FILE] [--metrics-interval S] [--fingerprint] [--pidfile FILE]\n"
-            "       danehopd --help | --version\n"
-            "Without --listen, the sockets systemd passes (socket activation). See danehopd(8).\n");
+    char buf[4096];
+    FILE *f = fmemopen(buf, sizeof(buf), "w");
+    char *blank;
+
+    if (f == NULL)
+        return;
+    danehopd_help(f);
+    fclose(f);
+    buf[sizeof(buf) - 1] = '\0';
+    if ((blank = strstr(buf, "\n\n")) != NULL)
+        blank[1] = '\0';
+    fputs(buf, stderr);
 }
 
 /* number - an option's decimal value in lo..hi, or -1 after saying why */
@@ -358,14 +365,14 @@ static int parse_options(int argc, char **argv)
         case 'I': r = number("metrics-interval", optarg, 1, 3600, &opt.metrics_interval); break;
         case 'F': opt.maps.fingerprint = 1; break;
         case 'p': opt.pidfile = optarg; break;
-        case 'h': usage(stdout); return 1;
+        case 'h': danehopd_help(stdout); return 1;
         case 'V': printf("danehopd %s\n", danehop_version()); return 1;
-        default: usage(stderr); return -1;
+        default: usage(); return -1;
         }
     }
     if (r != 0 || optind != argc) {
         if (r == 0)
-            usage(stderr);
+            usage();
         return -1;
     }
     return 0;
@@ -385,7 +392,7 @@ static int open_listeners(listener *ls)
         return n;
     }
     if (opt.nspecs == 0) {
-        usage(stderr);
+        usage();
         return -1;
     }
     for (i = 0; i < opt.nspecs; i++) {
