@@ -9,10 +9,11 @@ Speaks enough SMTP for a client to deliver: EHLO/HELO, STARTTLS (unless
 --no-starttls), MAIL, RCPT, DATA, RSET, NOOP, QUIT. Real TLS (Python's ssl
 module, OpenSSL underneath) with the certificate chain given. Every session
 is logged as one JSON line: peer, SNI the client sent, whether TLS was
-used, protocol and cipher, every command the client sent (verb and
-argument, in order, cleartext and TLS alike: "commands"), and each message
-received (also written to --maildir as a file). Tests read the log to see
-what the sending MTA did, e.g. that an attacker's receiver never saw MAIL.
+used, protocol and cipher, every MAIL command ("mail", absent when none),
+every command the client sent (verb and argument, in order, cleartext and
+TLS alike: "commands"), and each message received (also written to
+--maildir as a file). Tests read the log to see what the sending MTA did,
+e.g. that an attacker's receiver never saw MAIL.
 """
 import argparse
 import json
@@ -84,6 +85,7 @@ class Session(socketserver.StreamRequestHandler):
                     mail_from, rcpts = None, []
                 elif verb == "MAIL":
                     mail_from, rcpts = cmd[10:].strip(), []
+                    rec.setdefault("mail", []).append(mail_from)  # also the ones never completed
                     self.reply("250 2.1.0 ok")
                 elif verb == "RCPT":
                     rcpts.append(cmd[8:].strip())
