@@ -36,6 +36,9 @@ libdb5.3 libicu72 libnsl2 libsasl2-2 libssl3 netbase"
 pkgs="$pkgs clang"
 
 missing=""
+# Exim built from Debian's sources with OpenSSL and GnuTLS (with libssl-dev
+# and libpcre2-dev above): integration/exim/build-exim.sh
+pkgs="$pkgs libdb-dev libgnutls28-dev"
 for p in $pkgs; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
 done
