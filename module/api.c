@@ -71,6 +71,8 @@ static const danehop_api_v0 table = {
     .string_free = danehop_string_free,
     .log_decision = danehop_log_decision,
     .log_line = danehop_log_line,
+    .decision_match = danehop_decision_match,
+    .match_name = danehop_match_name,
 };
 
 /* one generation per SONAME: a library serves the table of its own ABI only */

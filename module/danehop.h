@@ -104,7 +104,7 @@ int danehop_ctx_set_recursion(danehop_ctx *ctx, int on);
 /* timeouts in milliseconds: per round of concurrent queries, and in all */
 int danehop_ctx_set_timeouts(danehop_ctx *ctx, unsigned query_ms, unsigned total_ms);
 /*
- * decisions kept for reuse (default 512; 0 turns reuse off). A repeated
+ * decisions kept for reuse (default 4096; 0 turns reuse off). A repeated
  * question gets the same decision object until the smallest TTL of the DNS
  * answers behind it runs out (at most 300 s; 5 s for decisions with a defer).
  */
@@ -214,6 +214,32 @@ const char *danehop_host_address(const danehop_host *h, size_t i);
  */
 size_t danehop_host_hop_count(const danehop_host *h);
 int danehop_host_hop(const danehop_host *h, size_t i, const char **name, const char **cname, int *secure);
+
+/* ---- the host a connection is for ------------------------------------------ */
+
+typedef enum {
+    DANEHOP_MATCH_HOST = 0, /* a host of the decision, by name (through its CNAME
+                               chain) and, where it has addresses, by address */
+    DANEHOP_MATCH_NO_DANE,  /* no host matched, but DANE cannot apply to the domain
+                               (provably unsigned MX RRset, or exempt by a rule):
+                               decide the MTA's host on its own */
+    DANEHOP_MATCH_ADDRESS,  /* the name is a host's, the address is none of its */
+    DANEHOP_MATCH_LIMIT,    /* an MX host past the limit of hosts evaluated */
+    DANEHOP_MATCH_NONE      /* not a host of the decision */
+} danehop_match;
+
+/*
+ * danehop_decision_match - the host of d that a connection to name (the
+ * MTA's host name, possibly the end of a CNAME chain) at address (text)
+ * stands for. The MTA's own DNS answers are not validated: a host that is
+ * not matched must not be used (defer), except for DANEHOP_MATCH_NO_DANE.
+ * Returns the host with *how = DANEHOP_MATCH_HOST, else NULL with *how
+ * saying why. Pure: no DNS, no allocation.
+ */
+const danehop_host *danehop_decision_match(const danehop_decision *d, const char *name, const char *address,
+                                           danehop_match *how);
+/* "host", "no-dane", "address-mismatch", "past-host-limit", "not-a-host" */
+const char *danehop_match_name(danehop_match m);
 
 /* ---- certificate verification (OpenSSL DANE) ----------------------------- */
 
@@ -366,6 +392,9 @@ typedef struct danehop_api_v0 {
     void (*string_free)(char *s);
     void (*log_decision)(const danehop_ctx *ctx, const danehop_decision *d, int fallback);
     void (*log_line)(const danehop_ctx *ctx, int fallback, int warning, const char *line);
+    const danehop_host *(*decision_match)(const danehop_decision *d, const char *name, const char *address,
+                                          danehop_match *how);
+    const char *(*match_name)(danehop_match m);
 } danehop_api_v0;
 
 const danehop_api_v0 *danehop_api(unsigned abi_version);

@@ -15,7 +15,11 @@
 #include "arena.h"
 #include "danehop.h"
 
-/* the most MX hosts evaluated per domain; the rest are reported, deferred */
+/*
+ * the most MX hosts evaluated per domain; the names of the rest are kept
+ * (skipped[]), counted in the reason, and danehop_decision_match() reports
+ * them as DANEHOP_MATCH_LIMIT, which the shims defer
+ */
 #define DH_MAX_HOSTS 16
 /* a decision never takes more memory than this */
 #define DH_DECISION_LIMIT (1024 * 1024)
@@ -63,6 +67,7 @@ struct danehop_host {
 struct danehop_decision {
     dh_arena *arena;
     _Atomic int refs;         /* the caller's and the cache's references */
+    _Atomic int used;         /* handed out at least once (dh_decision_first_use) */
     const char *domain;       /* N, or NULL in host-only mode */
     const char *mx_owner;     /* N' when the MX lookup followed a CNAME */
     const char *host_request; /* the host asked for, in host mode */
@@ -78,6 +83,8 @@ struct danehop_decision {
     unsigned rounds;
     size_t nhosts;
     danehop_host *hosts;
+    size_t nskipped; /* MX hosts past DH_MAX_HOSTS: not evaluated */
+    const char **skipped;
     size_t nqueries;
     size_t queries_cap;
     dh_query_log *queries;
@@ -87,6 +94,12 @@ struct danehop_decision {
 danehop_decision *dh_decision_new(void);
 /* dh_decision_ref - one more reference (danehop_decision_free drops one) */
 danehop_decision *dh_decision_ref(danehop_decision *d);
+/*
+ * dh_decision_first_use - 1 for the first caller only, 0 for every later
+ * one: a cached decision is handed out many times, but a daemon logs and
+ * counts it once
+ */
+int dh_decision_first_use(danehop_decision *d);
 /* dh_decision_log_query - remember one question and its outcome */
 void dh_decision_log_query(danehop_decision *d, unsigned round, const char *name, const char *type,
                            const char *result);

@@ -47,7 +47,8 @@ struct danehop_ctx;
 #define CLI_VERIFY       0x2u
 #define CLI_PROBE        0x4u
 #define CLI_CHECK_CONFIG 0x8u
-#define CLI_REPORT       0x10u
+#define CLI_STATS        0x10u
+#define CLI_REPORT       0x20u
 
 /* option ids; those from OPT_CONFIG on are resolver options */
 enum {
@@ -61,6 +62,7 @@ enum {
     OPT_TLSA,
     OPT_NAME,
     OPT_IO_TIMEOUT,
+    OPT_SOCKET,
     OPT_PROBE,
     OPT_CONFIG,
     OPT_UBCONF,
