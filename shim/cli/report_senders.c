@@ -157,9 +157,9 @@ static void exim_native(const rp_report *r, const rp_host *h, rp_row *row, int r
     case RP_TLSA_UNUSABLE:
         row->outcome = RP_UNKNOWN;
         SAY(row,
-            "only unusable TLSA records at %s: not established from the source (Debian's Exim 4.96, GnuTLS, "
-            "was seen "
-            "to deliver without DANE, even with hosts_require_dane; other builds not checked)",
+            "only unusable TLSA records at %s: depends on the build (seen: GnuTLS builds 4.96 and 4.98 "
+            "deliver "
+            "without DANE, even with hosts_require_dane; OpenSSL builds 4.96 and 4.98 defer)",
             base);
         return;
     default:
@@ -237,8 +237,9 @@ static void opensmtpd(const rp_report *r, const rp_host *h, rp_row *row)
 
 #define RUN_POSTFIX "run: tests/lab/report.test compares it with Debian's Postfix on the lab's domains"
 #define RUN_EXIM                                                                                             \
-    "run: tests/lab/report.test compares it with Debian's Exim 4.96 (and $EXIM_BIN builds) on the lab's "    \
-    "domains; facts: Exim source 4.96 to 4.99 (smtp transport, dns.c)"
+    "run: tests/lab/report.test compares it with Debian's Exim 4.96 (GnuTLS) and builds of 4.96 (OpenSSL) "  \
+    "and 4.98 (OpenSSL, GnuTLS) on the lab's domains; facts: Exim source 4.96 to 4.99 (smtp transport, "     \
+    "dns.c)"
 
 static const rp_sender senders[] = {
     {"postfix-dane", "Postfix, smtp_tls_security_level = dane", "Postfix", "2.11 and later", 1, RUN_POSTFIX,
