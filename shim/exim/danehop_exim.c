@@ -45,13 +45,16 @@
  *                                   decision, or a host that is not a
  *                                   validated one; drop any inherited seal;
  *                                   tls:cert: collect the chain, verify it at
- *                                   depth 0 with OpenSSL DANE; stand back when
- *                                   Exim's own DANE is active
+ *                                   depth 0 with OpenSSL DANE, also when
+ *                                   Exim's own DANE is active: that one trusts
+ *                                   the AD bit of Exim's resolver, which an
+ *                                   attacker on the path to it can set on a
+ *                                   forged TLSA record
  *   danehop_after_tls               (authenticated_sender) per message, after
  *                                   TLS is up and before MAIL: fails, so Exim
  *                                   defers, when the decision is dane and
- *                                   neither this module nor Exim verified the
- *                                   peer. On Exim's OpenSSL builds the tls:cert
+ *                                   this module did not verify the peer
+ *                                   ($tls_out_dane is not taken on trust). On Exim's OpenSSL builds the tls:cert
  *                                   veto is ignored in try-verify mode; this
  *                                   gate is what holds there.
  *
@@ -408,9 +411,9 @@ int danehop_sni(uschar **yield, int argc, uschar *argv[])
 
     if (parse_conn(&c, argc, argv, 0) != 0 || (h = decide(&c)) == NULL || danehop_host_sni(h) == NULL)
         return yield_str(yield, EXIM_OK, "%s%s", NULL, NULL);
-    /* a continued connection (no tcp:connect here) that nobody verified,
-     * and where Exim's own DANE is not at work: make Exim open a new one */
-    if (!st.connected && !st.verified && !danehop_host_address_secure(h))
+    /* a continued connection (no tcp:connect here) that this module did
+     * not verify (Exim's own DANE does not count): make Exim open a new one */
+    if (!st.connected && !st.verified)
         return yield_str(yield, EXIM_OK, "%s%s", UNVERIFIED_SNI, NULL);
     return yield_str(yield, EXIM_OK, "%s%s", danehop_host_sni(h), NULL);
 }
@@ -484,7 +487,7 @@ int danehop_event(uschar **yield, int argc, uschar *argv[])
     conn c;
     const danehop_host *h;
     char *end;
-    long depth, usage;
+    long depth;
 
     /* event_action treats a failure as "carry on": always OK, verdict in the string */
     if (argc != 7 || parse_conn(&c, argc, argv, 3) != 0)
@@ -511,9 +514,8 @@ int danehop_event(uschar **yield, int argc, uschar *argv[])
     }
     if (strcmp(event, "tls:cert") != 0)
         return yield_str(yield, EXIM_OK, "%s%s", NULL, NULL);
-    usage = strtol((const char *) argv[2], &end, 10);
-    if (end != (char *) argv[2] && usage != 0)
-        return yield_str(yield, EXIM_OK, "%s%s", NULL, NULL); /* Exim's own DANE is at work */
+    /* argv[2], Exim's own TLSA usage, is not a reason to stand back: Exim's
+     * DANE believes the AD bit of its resolver's answers, danehop does not */
     if ((h = decide(&c)) == NULL)
         return yield_str(yield, EXIM_OK, "danehop: %s%s", st.error, NULL);
     if (danehop_host_action(h) != DANEHOP_ACTION_DANE)
@@ -539,8 +541,8 @@ int danehop_after_tls(uschar **yield, int argc, uschar *argv[])
                          NULL, NULL);
     if ((h = decide(&c)) == NULL)
         return yield_str(yield, EXIM_FAIL, "danehop: %s%s", st.error, NULL);
-    if (danehop_host_action(h) == DANEHOP_ACTION_DANE && !st.verified &&
-        strcmp((const char *) argv[0], "yes") != 0)
+    /* $tls_out_dane (argv[0]) is not enough: Exim's DANE trusts an AD bit */
+    if (danehop_host_action(h) == DANEHOP_ACTION_DANE && !st.verified)
         return yield_str(yield, EXIM_FAIL,
                          "danehop: %s: the TLS peer was not authenticated by DANE "
                          "(base domain %s): not sending mail",
@@ -553,8 +555,9 @@ int danehop_after_tls(uschar **yield, int argc, uschar *argv[])
 
 /*
  * danehop_pass (hosts_nopass_tls) - "*" keeps Exim from passing this TLS
- * connection on to a continued process: a dane connection that neither
- * this module nor Exim's own DANE verified. A verified one is passed with
+ * connection on to a continued process: a dane connection that
+ * this module did not verify (Exim's own DANE does not count: it trusts the
+ * AD bit of its resolver's answers). A verified one is passed with
  * its seal, so the continued process can deliver over it.
  */
 int danehop_pass(uschar **yield, int argc, uschar *argv[])
@@ -568,8 +571,6 @@ int danehop_pass(uschar **yield, int argc, uschar *argv[])
     case DANEHOP_ACTION_MAY:
     case DANEHOP_ACTION_ENCRYPT: return yield_str(yield, EXIM_OK, "%s%s", NULL, NULL);
     case DANEHOP_ACTION_DANE:
-        if (strcmp((const char *) argv[0], "yes") == 0) /* Exim carries its own DANE (-MCr) */
-            return yield_str(yield, EXIM_OK, "%s%s", NULL, NULL);
         if (st.verified && dh_seal_export() == 0)
             return yield_str(yield, EXIM_OK, "%s%s", NULL, NULL);
         return yield_str(yield, EXIM_OK, "*%s%s", NULL, NULL);
