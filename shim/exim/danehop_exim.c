@@ -54,7 +54,10 @@
  *                                   TLS is up and before MAIL: fails, so Exim
  *                                   defers, when the decision is dane and
  *                                   this module did not verify the peer
- *                                   ($tls_out_dane is not taken on trust). On Exim's OpenSSL builds the tls:cert
+ *                                   ($tls_out_dane is not taken on trust),
+ *                                   and for defer and noaddress: a continued
+ *                                   process runs no gate and no tcp:connect,
+ *                                   so this is its only gate. On Exim's OpenSSL builds the tls:cert
  *                                   veto is ignored in try-verify mode; this
  *                                   gate is what holds there.
  *
@@ -539,16 +542,26 @@ int danehop_after_tls(uschar **yield, int argc, uschar *argv[])
                          "danehop_after_tls: want {$tls_out_dane}{$domain}{$host}"
                          "{$host_address}{PORT:CONFIG}%s%s",
                          NULL, NULL);
-    if ((h = decide(&c)) == NULL)
+    h = decide(&c);
+    /* a continued process runs no gate (helo_data) and no tcp:connect: this
+     * is where its message's decision is logged and enforced */
+    log_decision(&c);
+    if (h == NULL)
         return yield_str(yield, EXIM_FAIL, "danehop: %s%s", st.error, NULL);
-    /* $tls_out_dane (argv[0]) is not enough: Exim's DANE trusts an AD bit */
-    if (danehop_host_action(h) == DANEHOP_ACTION_DANE && !st.verified)
-        return yield_str(yield, EXIM_FAIL,
-                         "danehop: %s: the TLS peer was not authenticated by DANE "
-                         "(base domain %s): not sending mail",
-                         st.mx, danehop_host_base_domain(h));
-    if (danehop_host_action(h) == DANEHOP_ACTION_DEFER)
+    switch (danehop_host_action(h)) {
+    case DANEHOP_ACTION_DANE:
+        /* $tls_out_dane (argv[0]) is not enough: Exim's DANE trusts an AD bit */
+        if (!st.verified)
+            return yield_str(yield, EXIM_FAIL,
+                             "danehop: %s: the TLS peer was not authenticated by DANE "
+                             "(base domain %s): not sending mail",
+                             st.mx, danehop_host_base_domain(h));
+        break;
+    case DANEHOP_ACTION_ENCRYPT:
+    case DANEHOP_ACTION_MAY: break;
+    default: /* defer, and noaddress: over a connection opened for another message */
         return yield_str(yield, EXIM_FAIL, "danehop: %s: %s", st.mx, danehop_host_reason(h));
+    }
     /* empty: no AUTH= parameter */
     return yield_str(yield, EXIM_OK, "%s%s", NULL, NULL);
 }

@@ -137,6 +137,8 @@ r = call("danehop_after_tls", "yes", *seed)
 ok(r[0] == 2 and "not authenticated" in r[1], "after_tls: $tls_out_dane=yes alone is not a verification", r)
 r = call("danehop_after_tls", "no", "cname-insecure.example.com", "smtp.example.org", "127.0.0.11", PC)
 ok(r == (0, ""), "after_tls: nothing to enforce for may", r)
+r = call("danehop_after_tls", "no", "noaddr.example.com", "nohost.example.com", "127.0.0.66", PC)
+ok(r[0] == 2 and "nohost.example.com" in r[1], "after_tls: noaddress fails (a continued process runs no gate)", r)
 with open(os.path.join(os.path.dirname(conf), "certs", "ee.der"), "rb") as f:
     import base64
     b64 = base64.b64encode(f.read()).decode()
