@@ -52,6 +52,17 @@ r = call("danehop_gate", *seed[:3], "25:/nonexistent/danehop.conf", "sender.test
 ok(r[0] == 2 and "nonexistent" in r[1], "gate: missing configuration fails closed", r)
 r = call("danehop_gate", *seed[:3], "0:" + conf, "sender.test", ABI)
 ok(r[0] == 2, "gate: bad port fails", r)
+# Exim's view in other spellings: names compare as DNS names, addresses as addresses
+r = call("danehop_gate", "EXAMPLE.com.", "SMTP.Example.ORG.", "127.0.0.11", PC, "sender.test", ABI)
+ok(r == (0, "sender.test"), "gate: case and trailing dots do not matter", r)
+r = call("danehop_gate", "example.com", "smtp.example.org", "::ffff:127.0.0.11", PC, "sender.test", ABI)
+ok(r[0] == 2, "gate: an IPv4-mapped IPv6 address is not one danehop found: deferred", r)
+r = call("danehop_gate", "example.com", "smtp.example.org", "127.0.0.11 127.0.0.66", PC, "sender.test", ABI)
+ok(r[0] == 2, "gate: two addresses in one argument: deferred", r)
+r = call("danehop_gate", "example.com", "smtp.example.com", "127.0.0.66", PC, "sender.test", ABI)
+ok(r[0] == 2 and "address danehop did not find" in r[1], "gate: the validated MX name at another address: deferred", r)
+r = call("danehop_gate", "[smtp.example.com]", "smtp.example.org", "127.0.0.66", PC, "sender.test", ABI)
+ok(r[0] == 2, "gate: a relay-looking $domain still needs a matching address", r)
 
 r = call("danehop_sni", *seed)
 ok(r == (0, "unverified-continued-connection.danehop.invalid"),
