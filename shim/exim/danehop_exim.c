@@ -135,7 +135,9 @@ static struct {
     danehop_ctx *ctx;
     char config[1024];
     char error[1024]; /* why there is no usable host, if there is none */
-    char key[1200];   /* the connection the decision below is for */
+    /* the connection the decision below is for: room for every argument at
+     * its longest, so that no two connections share a truncated key */
+    char key[4 * (DH_EXIM_ARG_MAX + 1) + 16];
     danehop_decision *d;
     const danehop_host *h;
     const char *mx; /* the original MX name */
