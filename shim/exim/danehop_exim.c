@@ -49,17 +49,19 @@
  *                                   Exim's own DANE is active: that one trusts
  *                                   the AD bit of Exim's resolver, which an
  *                                   attacker on the path to it can set on a
- *                                   forged TLSA record
+ *                                   forged TLSA record. A refused
+ *                                   certificate also shuts the connection down
+ *                                   (peer_abort.h): Exim's OpenSSL builds
+ *                                   ignore the refusal in try-verify mode
  *   danehop_after_tls               (authenticated_sender) per message, after
  *                                   TLS is up and before MAIL: fails, so Exim
  *                                   defers, when the decision is dane and
  *                                   this module did not verify the peer
- *                                   ($tls_out_dane is not taken on trust),
- *                                   and for defer and noaddress: a continued
- *                                   process runs no gate and no tcp:connect,
- *                                   so this is its only gate. On Exim's OpenSSL builds the tls:cert
- *                                   veto is ignored in try-verify mode; this
- *                                   gate is what holds there.
+ *                                   ($tls_out_dane is not taken on trust):
+ *                                   the gate behind the shutdown; and for
+ *                                   defer and noaddress: a continued process
+ *                                   runs no gate and no tcp:connect, so this
+ *                                   is its only gate.
  *
  *   Everything comes in as arguments; nothing of Exim is called, so one
  *   binary serves every Exim version. No entry point takes the maximum of
@@ -91,6 +93,8 @@
  *   where the configuration's "log" key says (syslog, mail facility, by
  *   default): Exim itself logs CV=no for module-enforced DANE.
  */
+#include "peer_abort.h"
+
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -486,13 +490,60 @@ static int verify_chain(const conn *c, uschar **yield)
     return EXIM_OK;
 }
 
+/*
+ * tls_cert - the tls:cert event: "" to accept the certificate at this depth,
+ * a reason to refuse it
+ */
+static void tls_cert(const conn *c, uschar *argv[], uschar **yield)
+{
+    const danehop_host *h;
+    char *end;
+    long depth;
+
+    /* argv[2], Exim's own TLSA usage, is not a reason to stand back: Exim's
+     * DANE believes the AD bit of its resolver's answers, danehop does not */
+    if ((h = decide(c)) == NULL) {
+        yield_str(yield, EXIM_OK, "danehop: %s%s", st.error, NULL);
+        return;
+    }
+    if (danehop_host_action(h) != DANEHOP_ACTION_DANE) {
+        yield_str(yield, EXIM_OK, "%s%s", NULL, NULL);
+        return;
+    }
+    depth = strtol((const char *) argv[1], &end, 10);
+    if (end == (char *) argv[1] || *end != ' ' || collect((int) depth, end + 1) != 0) {
+        yield_str(yield, EXIM_OK, "danehop: unusable certificate at depth %s from %s", (const char *) argv[1],
+                  c->host);
+        return;
+    }
+    if (depth > 0)
+        yield_str(yield, EXIM_OK, "%s%s", NULL, NULL);
+    else
+        verify_chain(c, yield);
+}
+
+/*
+ * refuse_peer - make a refused certificate end the handshake. Exim's GnuTLS
+ * builds abort on the refusal alone; its OpenSSL builds ignore it in
+ * try-verify mode (the transport's default, and the only mode that accepts a
+ * DANE-EE certificate no public CA signed): the handshake would complete and
+ * EHLO would reach the peer. Shutting the socket down here, inside the
+ * handshake, fails it on every build (peer_abort.h); the per-message gate
+ * (danehop_after_tls) stays behind it for a connection not found.
+ */
+static void refuse_peer(const conn *c)
+{
+    size_t len = strlen(out);
+
+    if (peer_abort(c->address, c->port) > 0 && len + 40 < sizeof(out))
+        snprintf(out + len, sizeof(out) - len, " (connection shut down)");
+}
+
 int danehop_event(uschar **yield, int argc, uschar *argv[])
 {
     const char *event = argc > 0 ? (const char *) argv[0] : "";
     conn c;
     const danehop_host *h;
-    char *end;
-    long depth;
 
     /* event_action treats a failure as "carry on": always OK, verdict in the string */
     if (argc != 7 || parse_conn(&c, argc, argv, 3) != 0)
@@ -519,19 +570,10 @@ int danehop_event(uschar **yield, int argc, uschar *argv[])
     }
     if (strcmp(event, "tls:cert") != 0)
         return yield_str(yield, EXIM_OK, "%s%s", NULL, NULL);
-    /* argv[2], Exim's own TLSA usage, is not a reason to stand back: Exim's
-     * DANE believes the AD bit of its resolver's answers, danehop does not */
-    if ((h = decide(&c)) == NULL)
-        return yield_str(yield, EXIM_OK, "danehop: %s%s", st.error, NULL);
-    if (danehop_host_action(h) != DANEHOP_ACTION_DANE)
-        return yield_str(yield, EXIM_OK, "%s%s", NULL, NULL);
-    depth = strtol((const char *) argv[1], &end, 10);
-    if (end == (char *) argv[1] || *end != ' ' || collect((int) depth, end + 1) != 0)
-        return yield_str(yield, EXIM_OK, "danehop: unusable certificate at depth %s from %s",
-                         (const char *) argv[1], c.host);
-    if (depth > 0)
-        return yield_str(yield, EXIM_OK, "%s%s", NULL, NULL);
-    return verify_chain(&c, yield);
+    tls_cert(&c, argv, yield);
+    if (**yield != '\0')
+        refuse_peer(&c);
+    return EXIM_OK;
 }
 
 int danehop_after_tls(uschar **yield, int argc, uschar *argv[])

@@ -118,12 +118,15 @@ static int split_port(char *key, unsigned *port, int *bracketed)
     return *key ? 0 : -1;
 }
 
-static int resolve(danehop_ctx *ctx, const char *domain, const char *host, unsigned port,
-                   danehop_decision **d, char *reply)
+static int resolve(danehop_ctx *ctx, const map_options *opt, const char *domain, const char *host,
+                   unsigned port, danehop_decision **d, char *reply)
 {
     if (danehop_resolve(ctx, domain, host, port, DANEHOP_POLICY_OPPORTUNISTIC, 0, d) == 0) {
         /* one line per decision, where the configuration says (syslog by default) */
-        danehop_log_decision(ctx, *d, DANEHOP_LOG_SYSLOG);
+        if (opt->decided)
+            opt->decided(ctx, *d);
+        else
+            danehop_log_decision(ctx, *d, DANEHOP_LOG_SYSLOG);
         return 0;
     }
     {
@@ -181,7 +184,7 @@ static void tlspolicy(danehop_ctx *ctx, const map_options *opt, char *key, char 
         reply_set(reply, "PERM bad next-hop \"%.200s\"", key);
         return;
     }
-    if (resolve(ctx, bracketed ? NULL : key, bracketed ? key : NULL, port, &d, reply) != 0)
+    if (resolve(ctx, opt, bracketed ? NULL : key, bracketed ? key : NULL, port, &d, reply) != 0)
         return;
     switch (danehop_decision_status(d)) {
     case DANEHOP_STATUS_DEFER:
@@ -236,7 +239,7 @@ static void finish(dh_buf *b, char *reply)
     free(s);
 }
 
-static void decision(danehop_ctx *ctx, char *key, char *reply)
+static void decision(danehop_ctx *ctx, const map_options *opt, char *key, char *reply)
 {
     danehop_decision *d;
     unsigned port;
@@ -248,7 +251,7 @@ static void decision(danehop_ctx *ctx, char *key, char *reply)
         reply_set(reply, "PERM want a domain, optionally :port, got \"%.200s\"", key);
         return;
     }
-    if (resolve(ctx, key, NULL, port, &d, reply) != 0)
+    if (resolve(ctx, opt, key, NULL, port, &d, reply) != 0)
         return;
     dh_buf_init(&b, MAP_MAX_REPLY - 1);
     dh_buf_printf(
@@ -265,7 +268,7 @@ static void decision(danehop_ctx *ctx, char *key, char *reply)
     finish(&b, reply);
 }
 
-static void host(danehop_ctx *ctx, char *key, char *reply)
+static void host(danehop_ctx *ctx, const map_options *opt, char *key, char *reply)
 {
     danehop_decision *d;
     char *h = strchr(key, ':'), *p;
@@ -283,7 +286,7 @@ static void host(danehop_ctx *ctx, char *key, char *reply)
         reply_set(reply, "PERM bad port \"%.20s\"", p);
         return;
     }
-    if (resolve(ctx, *key ? key : NULL, h, (unsigned) port, &d, reply) != 0)
+    if (resolve(ctx, opt, *key ? key : NULL, h, (unsigned) port, &d, reply) != 0)
         return;
     if (danehop_decision_host_count(d) == 0 ||
         danehop_host_action(danehop_decision_host(d, 0)) == DANEHOP_ACTION_DEFER) {
@@ -320,9 +323,9 @@ void map_lookup(danehop_ctx *ctx, const map_options *opt, const char *req, size_
     if (mlen == 9 && memcmp(req, "tlspolicy", 9) == 0)
         tlspolicy(ctx, opt, key, reply);
     else if (mlen == 8 && memcmp(req, "decision", 8) == 0)
-        decision(ctx, key, reply);
+        decision(ctx, opt, key, reply);
     else if (mlen == 4 && memcmp(req, "host", 4) == 0)
-        host(ctx, key, reply);
+        host(ctx, opt, key, reply);
     else
         snprintf(reply, MAP_MAX_REPLY, "PERM unknown map \"%.*s\" (tlspolicy, decision, host)",
                  (int) (mlen > 40 ? 40 : mlen), req);

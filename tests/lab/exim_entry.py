@@ -161,5 +161,37 @@ ok(r == (0, ""), "after_tls: passes once the module verified the peer", r)
 r = call("danehop_pass", "no", *seed)
 ok(r == (0, ""), "pass: a verified connection is passed on (with its seal)", r)
 
+# a refused certificate cuts this process's connection to the peer, and only
+# that one: on Exim's OpenSSL builds the refusal alone does not stop the
+# handshake (peer_abort.h)
+import socket
+lsn, lsn2 = socket.socket(), socket.socket()
+for s_, port in ((lsn, 25), (lsn2, 2525)):
+    s_.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s_.bind(("127.0.0.11", port))
+    s_.listen(2)
+conn_peer = socket.create_connection(("127.0.0.11", 25))
+conn_other = socket.create_connection(("127.0.0.11", 2525))
+srv_peer, srv_other = lsn.accept()[0], lsn2.accept()[0]
+call("danehop_event", "tcp:connect", "", "0", *seed)
+r = call("danehop_event", "tls:cert", "0 QUFB", "0", *seed)
+ok(r[0] == 0 and "DANE authentication" in r[1] and r[1].endswith("(connection shut down)"),
+   "event tls:cert: a refused certificate shuts the connection to the peer down", r)
+srv_peer.settimeout(5)
+ok(srv_peer.recv(1) == b"", "... the peer sees the connection end")
+try:
+    conn_peer.send(b"x")
+    sent = True
+except OSError:
+    sent = False
+ok(not sent, "... and nothing more can be sent to it")
+conn_other.send(b"y")
+srv_other.settimeout(5)
+ok(srv_other.recv(1) == b"y", "... another connection (another port) is left alone")
+for s_ in (lsn, lsn2, conn_peer, conn_other, srv_peer, srv_other):
+    s_.close()
+r = call("danehop_event", "tls:cert", "0 " + b64, "0", *seed)
+ok(r == (0, ""), "event tls:cert: an accepted certificate shuts nothing down", r)
+
 print("1..%d" % n)
 sys.exit(1 if failed else 0)
