@@ -15,8 +15,8 @@
  *   them lets an answer through that validation would refuse:
  *
  *   trust-anchor-signaling: no
- *       the RFC 8145 key-tag query (_ta-XXXX) only reports our trust
- *       anchor to the forwarder; nothing waits for its answer that needs it.
+ *       the RFC 8145 key-tag query (_ta-XXXX) only tells the forwarder
+ *       which trust anchor we hold; no validation uses its answer.
  *
  *   prefetch-key: yes
  *       a DS seen by the validator starts the DNSKEY fetch of that zone at
@@ -27,13 +27,14 @@
  *       they cover without a query (RFC 8198; the default of newer
  *       versions, set here for older ones).
  *
- *   val-max-restart: 1
- *       libunbound refetches a bogus answer up to 5 times by default, one
- *       round trip each, hoping another server has a good copy. danehop's
- *       forwarders are validating caches that hand back the same copy, so
- *       one retry is kept (a packet damaged in flight still recovers) and
- *       the rest dropped. Fewer retries can only turn an answer bogus,
- *       never bogus into secure: the decision then defers (fails closed).
+ *   val-max-restart: 0
+ *       libunbound refetches a bogus answer up to 5 more times by default,
+ *       one round trip each, hoping another server has a good copy.
+ *       danehop's forwarders are validating caches that hand back the same
+ *       copy, so the refetches only delay the verdict (libunbound still
+ *       fetches once more with the keys refreshed). Fewer refetches can
+ *       only turn an answer bogus, never bogus into secure: the decision
+ *       then defers (fails closed) and the MTA's queue is the retry.
  *
  *   Options this libunbound does not know are skipped: they only cost
  *   time, and an older library validates the same way without them.
@@ -49,7 +50,7 @@ void dh_ubtune(struct ub_ctx *ub)
         {"trust-anchor-signaling:", "no"},
         {"prefetch-key:", "yes"},
         {"aggressive-nsec:", "yes"},
-        {"val-max-restart:", "1"},
+        {"val-max-restart:", "0"},
     };
     size_t i;
 
