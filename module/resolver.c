@@ -35,6 +35,7 @@
 #include "cache.h"
 #include "conffile.h"
 #include "query.h"
+#include "ubtune.h"
 
 static pthread_mutex_t config_lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -273,6 +274,7 @@ static struct ub_ctx *build(danehop_ctx *ctx)
         dh_resolver_error(ctx, "libunbound: cannot use a thread: %s", ub_strerror(r));
         goto fail;
     }
+    dh_ubtune(ub);
     /* generic reasons for bogus answers help nobody: ask for details */
     ub_ctx_set_option(ub, "val-log-level:", "2");
     if (ctx->res.unbound_conf != NULL) {
