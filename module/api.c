@@ -71,6 +71,11 @@ static const danehop_api_v1 table = {
     .string_free = danehop_string_free,
     .log_decision = danehop_log_decision,
     .log_line = danehop_log_line,
+    .ctx_error_code = danehop_ctx_error_code,
+    .error_name = danehop_error_name,
+    .decision_error = danehop_decision_error,
+    .host_error = danehop_host_error,
+    .host_mandatory = danehop_host_mandatory,
 };
 
 const danehop_api_v1 *danehop_api(unsigned abi_version) { return abi_version == 1 ? &table : NULL; }
