@@ -13,7 +13,7 @@
 #        /var/cache/danehop-test/postfix; the tests run it from there with
 #        their own configuration (its libraries are listed above). The
 #        postfix user and postdrop group it needs are created.
-# Checks: valgrind.
+# Checks: valgrind; systemd-analyze (systemd), for the unit files (no systemd running needed).
 #
 # The DNS servers are installed for their binaries only: their packaged
 # services are kept from starting while installing (a packaged NSD listens on
@@ -26,7 +26,8 @@ libunbound-dev libssl-dev libpcre2-dev
 nsd ldnsutils unbound dns-root-data bind9-dnsutils jq python3 openssl
 exim4-daemon-heavy util-linux valgrind
 debhelper dpkg-dev lintian fakeroot git
-libdb5.3 libicu72 libnsl2 libsasl2-2 libssl3 netbase"
+libdb5.3 libicu72 libnsl2 libsasl2-2 libssl3 netbase
+systemd"
 
 missing=""
 for p in $pkgs; do
