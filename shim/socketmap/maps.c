@@ -166,14 +166,16 @@ static int service_port(const char *svc, unsigned *port)
 /*
  * parse_nexthop - split a next-hop key in place, like Postfix's host_port():
  * "[host]:service", "[host]:", "[host]", "[ipv6:addr]...", "host:service",
- * "host:", "host"
+ * "host:", "host"; copy (as large as key) keeps the key whole
  */
-static int parse_nexthop(char *key, nexthop *nh)
+static int parse_nexthop(char *key, nexthop *nh, char *copy)
 {
     const char *svc = "";
     char *end;
     unsigned char addr[16];
 
+    /* the key as given, for messages: parsing cuts it up */
+    strcpy(copy, key);
     memset(nh, 0, sizeof(*nh));
     if (key[0] == '[') {
         nh->name = key + 1;
@@ -245,6 +247,7 @@ static void tlspolicy(danehop_ctx *ctx, const map_options *opt, char *key, char 
 {
     danehop_decision *d;
     nexthop nh;
+    char given[MAX_KEY + 1];
     size_t i, usable = 0, dane = 0, encrypt = 0, deferred = 0, held = 0, mandatory = 0;
 
     if (key[0] == '.') {
@@ -253,8 +256,8 @@ static void tlspolicy(danehop_ctx *ctx, const map_options *opt, char *key, char 
         reply_set(reply, "NOTFOUND %s", NULL);
         return;
     }
-    if (parse_nexthop(key, &nh) != 0) {
-        reply_set(reply, "PERM bad next-hop \"%.200s\"", key);
+    if (parse_nexthop(key, &nh, given) != 0) {
+        reply_set(reply, "PERM bad next-hop \"%.200s\"", given);
         return;
     }
     if (nh.literal) {
@@ -336,11 +339,12 @@ static void decision(danehop_ctx *ctx, char *key, char *reply)
 {
     danehop_decision *d;
     nexthop nh;
+    char given[MAX_KEY + 1];
     size_t i;
     dh_buf b;
 
-    if (parse_nexthop(key, &nh) != 0 || nh.bracketed || nh.literal) {
-        reply_set(reply, "PERM want a domain, optionally :port, got \"%.200s\"", key);
+    if (parse_nexthop(key, &nh, given) != 0 || nh.bracketed || nh.literal) {
+        reply_set(reply, "PERM want a domain, optionally :port, got \"%.200s\"", given);
         return;
     }
     if (resolve(ctx, nh.name, NULL, nh.port, &d, reply) != 0)

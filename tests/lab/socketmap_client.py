@@ -114,7 +114,8 @@ for lit in ["[192.0.2.1]", "[192.0.2.1]:25", "[2001:db8::1]", "[2001:db8::1]:25"
 for bad in ["[smtp.example.com", "[smtp.example.com]x", "[smtp.example.com]:0", "example.com:65536",
             "example.com:nosuchservice", "[]", ":25", "[smtp.example.com]:99999999999999999999"]:
     r = ask("tlspolicy " + bad)
-    ok(r is not None and r.startswith("PERM "), "tlspolicy: malformed next hop %r: PERM" % bad, r)
+    ok(r is not None and r.startswith("PERM ") and ('"%s"' % bad) in r,
+       "tlspolicy: malformed next hop %r: PERM, naming it whole" % bad, r)
 r = ask("tlspolicy [mx.direct.example.com]:2525")
 ok(r == "NOTFOUND ", "tlspolicy: no TLSA at that port: NOTFOUND", r)
 r = ask("tlspolicy [direct.example.com]")
