@@ -370,8 +370,9 @@ static int probe_ok(job *j, const dh_answer *a)
         return 1;
     }
     j->d->status = DANEHOP_STATUS_DEFER;
-    /* an answer that is not secure: the resolver is set up wrong; no answer: DNS */
-    if (!dh_ans_is_error(a))
+    /* an insecure or bogus root: the trust anchor or the resolver is set up
+     * wrong; no answer at all is a DNS failure (timeout, SERVFAIL) */
+    if (!dh_ans_is_error(a) || a->kind == DH_ANS_BOGUS)
         j->d->error = DANEHOP_E_CONFIG;
     set_reason(j->d,
                "the resolver does not validate DNSSEC (root DNSKEY: %s): check the trust anchor, "
