@@ -26,8 +26,11 @@ libunbound-dev libssl-dev libpcre2-dev
 nsd ldnsutils unbound dns-root-data bind9-dnsutils jq python3 openssl
 exim4-daemon-heavy util-linux valgrind
 debhelper dpkg-dev lintian fakeroot git
-libdb5.3 libicu72 libnsl2 libsasl2-2 libssl3 netbase
-systemd"
+libdb5.3 libicu72 libnsl2 libsasl2-2 libssl3 netbase"
+# Fuzzing: clang's libFuzzer ("make fuzz"; outside CI, the corpora run in make check)
+pkgs="$pkgs clang"
+# Unit files: systemd-analyze verify and security (no running systemd needed)
+pkgs="$pkgs systemd"
 
 missing=""
 for p in $pkgs; do

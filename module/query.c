@@ -34,6 +34,8 @@
 #include <time.h>
 #include <unbound.h>
 
+#include "transport.h"
+
 struct dh_ticket {
     danehop_ctx *ctx;
     struct dh_batch *batch; /* NULL once orphaned */
@@ -198,68 +200,85 @@ static void prune_orphans(danehop_ctx *ctx)
     }
 }
 
-void dh_batch_run(dh_batch *b, danehop_ctx *ctx, long long deadline_ms)
+/* fail_answer - an answer that never left: the reason is ours, not DNS's */
+static void fail_answer(dh_answer *a, const char *why)
 {
-    struct ub_ctx *ub = dh_resolver_get(ctx);
-    size_t i, pending;
+    a->kind = DH_ANS_FAILED;
+    snprintf(a->why, sizeof(a->why), "%.200s", why);
+}
 
-    pthread_mutex_lock(&ctx->qlock);
-    prune_orphans(ctx);
-    pthread_mutex_unlock(&ctx->qlock);
-    for (i = 0; i < b->n; i++) {
-        dh_answer *a = &b->ans[i];
-        struct dh_ticket *t;
-        int r, id = 0;
+/* send_one - hand question i to the resolver with a ticket for its answer */
+static void send_one(dh_batch *b, danehop_ctx *ctx, struct ub_ctx *ub, size_t i)
+{
+    dh_answer *a = &b->ans[i];
+    struct dh_ticket *t;
+    int r, id = 0;
 
-        if (a->kind != DH_ANS_PENDING)
-            continue;
-        if (ub == NULL) {
-            a->kind = DH_ANS_FAILED;
-            snprintf(a->why, sizeof(a->why), "%.200s", dh_resolver_last_error());
-            continue;
-        }
-        if ((t = calloc(1, sizeof(*t))) == NULL) {
-            a->kind = DH_ANS_FAILED;
-            snprintf(a->why, sizeof(a->why), "out of memory");
-            continue;
-        }
-        t->ctx = ctx;
-        t->batch = b;
-        t->idx = (int) i;
-        pthread_mutex_lock(&ctx->qlock);
-        b->tickets[i] = t;
-        b->pending++;
-        pthread_mutex_unlock(&ctx->qlock);
-        /* another thread's ub_process() may answer (and free t) before this
-         * returns: the id is kept only while the ticket is still pending */
-        r = ub_resolve_async(ub, b->names[i], a->qtype, 1, t, callback, &id);
-        pthread_mutex_lock(&ctx->qlock);
-        if (r != 0) {
-            b->tickets[i] = NULL;
-            b->pending--;
-            free(t);
-            a->kind = DH_ANS_FAILED;
-            snprintf(a->why, sizeof(a->why), "resolver error: %s", ub_strerror(r));
-        } else if (b->tickets[i] == t) {
-            t->async_id = id;
-        }
-        pthread_mutex_unlock(&ctx->qlock);
+    if ((t = calloc(1, sizeof(*t))) == NULL) {
+        fail_answer(a, "out of memory");
+        return;
     }
+    t->ctx = ctx;
+    t->batch = b;
+    t->idx = (int) i;
+    pthread_mutex_lock(&ctx->qlock);
+    b->tickets[i] = t;
+    b->pending++;
+    pthread_mutex_unlock(&ctx->qlock);
+    /* another thread's ub_process() may answer (and free t) before this
+     * returns: the id is kept only while the ticket is still pending */
+    r = dh_transport_send(ub, b->names[i], a->qtype, t, callback, &id);
+    pthread_mutex_lock(&ctx->qlock);
+    if (r != 0) {
+        b->tickets[i] = NULL;
+        b->pending--;
+        free(t);
+        a->kind = DH_ANS_FAILED;
+        snprintf(a->why, sizeof(a->why), "resolver error: %s", ub_strerror(r));
+    } else if (b->tickets[i] == t) {
+        t->async_id = id;
+    }
+    pthread_mutex_unlock(&ctx->qlock);
+}
+
+/* send_all - every question still pending leaves now (ub NULL: all fail) */
+static void send_all(dh_batch *b, danehop_ctx *ctx, struct ub_ctx *ub)
+{
+    size_t i;
+
+    for (i = 0; i < b->n; i++) {
+        if (b->ans[i].kind != DH_ANS_PENDING)
+            continue;
+        if (ub == NULL)
+            fail_answer(&b->ans[i], dh_resolver_last_error());
+        else
+            send_one(b, ctx, ub, i);
+    }
+}
+
+/*
+ * wait_all - until every answer is in or the deadline passes: process the
+ * resolver's answers when no other thread does, else sleep until one of
+ * them files ours
+ */
+static void wait_all(dh_batch *b, danehop_ctx *ctx, struct ub_ctx *ub, long long deadline_ms)
+{
     for (;;) {
         long long left = deadline_ms - dh_now_ms();
+        size_t pending;
 
         pthread_mutex_lock(&ctx->qlock);
         pending = b->pending;
         pthread_mutex_unlock(&ctx->qlock);
         if (pending == 0 || left <= 0 || ub == NULL)
-            break;
+            return;
         if (pthread_mutex_trylock(&ctx->process_lock) == 0) {
-            struct pollfd pfd = {.fd = ub_fd(ub), .events = POLLIN};
+            struct pollfd pfd = {.fd = dh_transport_fd(ub), .events = POLLIN};
             int r = poll(&pfd, 1, left > 100 ? 100 : (int) left);
 
-            if (r > 0 && ub_process(ub) != 0) {
+            if (r > 0 && dh_transport_process(ub) != 0) {
                 pthread_mutex_unlock(&ctx->process_lock);
-                break;
+                return;
             }
             pthread_mutex_unlock(&ctx->process_lock);
         } else {
@@ -269,6 +288,16 @@ void dh_batch_run(dh_batch *b, danehop_ctx *ctx, long long deadline_ms)
             pthread_mutex_unlock(&ctx->qlock);
         }
     }
+}
+
+/*
+ * expire_rest - questions still owed are TIMEOUT; each is cancelled, or,
+ * when its answer is already on the way, its ticket is parked as an orphan
+ */
+static void expire_rest(dh_batch *b, danehop_ctx *ctx, struct ub_ctx *ub)
+{
+    size_t i;
+
     pthread_mutex_lock(&ctx->qlock);
     for (i = 0; i < b->n && b->pending > 0; i++) {
         struct dh_ticket *t = b->tickets[i];
@@ -279,7 +308,7 @@ void dh_batch_run(dh_batch *b, danehop_ctx *ctx, long long deadline_ms)
         snprintf(b->ans[i].why, sizeof(b->ans[i].why), "no answer in time (timeout)");
         b->tickets[i] = NULL;
         b->pending--;
-        if (ub != NULL && t->async_id != 0 && ub_cancel(ub, t->async_id) == 0) {
+        if (ub != NULL && t->async_id != 0 && dh_transport_cancel(ub, t->async_id) == 0) {
             free(t);
         } else {
             t->batch = NULL;
@@ -288,6 +317,18 @@ void dh_batch_run(dh_batch *b, danehop_ctx *ctx, long long deadline_ms)
         }
     }
     pthread_mutex_unlock(&ctx->qlock);
+}
+
+void dh_batch_run(dh_batch *b, danehop_ctx *ctx, long long deadline_ms)
+{
+    struct ub_ctx *ub = dh_resolver_get(ctx);
+
+    pthread_mutex_lock(&ctx->qlock);
+    prune_orphans(ctx);
+    pthread_mutex_unlock(&ctx->qlock);
+    send_all(b, ctx, ub);
+    wait_all(b, ctx, ub, deadline_ms);
+    expire_rest(b, ctx, ub);
 }
 
 void dh_tickets_free(struct dh_ticket *t)

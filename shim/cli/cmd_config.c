@@ -7,6 +7,7 @@
  * it prints "file:line: what is wrong" and exits 1.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -29,6 +30,11 @@ int cli_load_config(danehop_ctx *ctx, int argc, char **argv)
             path = argv[i] + 9;
     }
     if (path == NULL) {
+        /* DANEHOP_CONFIG names another default file: a test suite or a second
+         * instance must not pick up the system's /etc/danehop.conf */
+        const char *env = getenv("DANEHOP_CONFIG");
+        if (env != NULL && *env != '\0')
+            return danehop_ctx_load_config(ctx, env);
         if (access(DEFAULT_CONFIG, F_OK) != 0)
             return 0; /* no file: built-in defaults */
         path = DEFAULT_CONFIG;

@@ -20,6 +20,7 @@
 #include "cli.h"
 #include "json_out.h"
 #include "danehop.h"
+#include "tlsa_text.h"
 
 #define MAX_TLSA  64
 #define MAX_NAMES 16
@@ -48,62 +49,12 @@ typedef struct input {
     size_t nder;
 } input;
 
-static int hexval(int c)
-{
-    return c >= '0' && c <= '9'   ? c - '0'
-           : c >= 'a' && c <= 'f' ? c - 'a' + 10
-           : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                  : -1;
-}
-
-/* parse_tlsa - "U S M HEX" (colons or spaces inside the hex are allowed) */
+/* parse_tlsa - one --tlsa record (see tlsa_text.c) */
 static int parse_tlsa(input *in, const char *text)
 {
-    unsigned long u, s, m;
-    char *end;
-    const char *p = text;
-    danehop_tlsa_rr *r;
-    unsigned char *buf;
-    size_t n = 0;
-
-    if (in->nrecs == MAX_TLSA)
+    if (in->nrecs == MAX_TLSA || tlsa_text_parse(text, &in->recs[in->nrecs], &in->data[in->nrecs]) != 0)
         return -1;
-    u = strtoul(p, &end, 10);
-    if (end == p || u > 255)
-        return -1;
-    s = strtoul(p = end, &end, 10);
-    if (end == p || s > 255)
-        return -1;
-    m = strtoul(p = end, &end, 10);
-    if (end == p || m > 255)
-        return -1;
-    if ((buf = malloc(strlen(end) / 2 + 1)) == NULL)
-        return -1;
-    for (p = end; *p;) {
-        int hi, lo;
-
-        if (*p == ' ' || *p == ':' || *p == '\t') {
-            p++;
-            continue;
-        }
-        if ((hi = hexval(p[0])) < 0 || (lo = hexval(p[1])) < 0 || n >= 65535) {
-            free(buf);
-            return -1;
-        }
-        buf[n++] = (unsigned char) (hi << 4 | lo);
-        p += 2;
-    }
-    if (n == 0) {
-        free(buf);
-        return -1;
-    }
-    r = &in->recs[in->nrecs];
-    r->usage = (uint8_t) u;
-    r->selector = (uint8_t) s;
-    r->mtype = (uint8_t) m;
-    r->data = buf;
-    r->len = n;
-    in->data[in->nrecs++] = buf;
+    in->nrecs++;
     return 0;
 }
 

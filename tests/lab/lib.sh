@@ -9,6 +9,12 @@
 : "${top_srcdir:?run through make check}"
 : "${DANEHOP:?run through make check}"
 
+# The suite never reads the system's /etc/danehop.conf (an installed package
+# may have one): the CLI's default file is an empty one of the test's own.
+DANEHOP_CONFIG=$(mktemp)
+export DANEHOP_CONFIG
+at_exit_early_config=$DANEHOP_CONFIG
+
 tap_n=0
 tap_failed=0
 
@@ -16,6 +22,7 @@ tap_failed=0
 exit_cmds=""
 at_exit() { exit_cmds="$1; $exit_cmds"; }
 trap 'eval "$exit_cmds"' EXIT
+at_exit 'rm -f "$at_exit_early_config"'
 
 ok() { # cond-status description
     tap_n=$((tap_n + 1))
