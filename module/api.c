@@ -7,9 +7,9 @@
  */
 #include "danehop.h"
 
-static const danehop_api_v1 table = {
+static const danehop_api_v0 table = {
     .abi = DANEHOP_ABI_VERSION,
-    .size = sizeof(danehop_api_v1),
+    .size = sizeof(danehop_api_v0),
     .abi_version = danehop_abi_version,
     .version = danehop_version,
     .ctx_new = danehop_ctx_new,
@@ -78,4 +78,8 @@ static const danehop_api_v1 table = {
     .host_mandatory = danehop_host_mandatory,
 };
 
-const danehop_api_v1 *danehop_api(unsigned abi_version) { return abi_version == 1 ? &table : NULL; }
+/* one generation per SONAME: a library serves the table of its own ABI only */
+const danehop_api_v0 *danehop_api(unsigned abi_version)
+{
+    return abi_version == DANEHOP_ABI_VERSION ? &table : NULL;
+}

@@ -36,8 +36,13 @@
 extern "C" {
 #endif
 
-/* bumped on any incompatible change of this header */
-#define DANEHOP_ABI_VERSION 1
+/*
+ * The ABI generation: the SONAME's major (libdanehop.so.0), the symbol
+ * version node (DANEHOP_0) and the table danehop_api() serves
+ * (danehop_api_v0). Bumped, all four together, only by an incompatible
+ * change; additions keep it (danehop(3), COMPATIBILITY).
+ */
+#define DANEHOP_ABI_VERSION 0
 
 /* danehop_abi_version - the DANEHOP_ABI_VERSION the library was built with */
 int danehop_abi_version(void);
@@ -334,9 +339,9 @@ void danehop_log_line(const danehop_ctx *ctx, int fallback, int warning, const c
  * means this library cannot serve it. Members are only ever added at the
  * end: check "size" before using one added after your version.
  */
-typedef struct danehop_api_v1 {
+typedef struct danehop_api_v0 {
     unsigned abi; /* DANEHOP_ABI_VERSION of the library */
-    size_t size;  /* sizeof(struct danehop_api_v1) as built */
+    size_t size;  /* sizeof(struct danehop_api_v0) as built */
     int (*abi_version)(void);
     const char *(*version)(void);
     danehop_ctx *(*ctx_new)(void);
@@ -404,15 +409,15 @@ typedef struct danehop_api_v1 {
     void (*string_free)(char *s);
     void (*log_decision)(const danehop_ctx *ctx, const danehop_decision *d, int fallback);
     void (*log_line)(const danehop_ctx *ctx, int fallback, int warning, const char *line);
-    /* added after 0.1.0: check size */
+    /* the error codes (appended: check size) */
     danehop_error (*ctx_error_code)(const danehop_ctx *ctx);
     const char *(*error_name)(danehop_error e);
     danehop_error (*decision_error)(const danehop_decision *d);
     danehop_error (*host_error)(const danehop_host *h);
     int (*host_mandatory)(const danehop_host *h);
-} danehop_api_v1;
+} danehop_api_v0;
 
-const danehop_api_v1 *danehop_api(unsigned abi_version);
+const danehop_api_v0 *danehop_api(unsigned abi_version);
 
 #ifdef __cplusplus
 }

@@ -9,8 +9,9 @@ Speaks enough SMTP for a client to deliver: EHLO/HELO, STARTTLS (unless
 --no-starttls), MAIL, RCPT, DATA, RSET, NOOP, QUIT. Real TLS (Python's ssl
 module, OpenSSL underneath) with the certificate chain given. Every session
 is logged as one JSON line: peer, SNI the client sent, whether TLS was
-used, protocol and cipher, and each message received (also written to
---maildir as a file). Tests read the log to see what the sending MTA did.
+used, protocol and cipher, every MAIL command ("mail", absent when none)
+and each message received (also written to --maildir as a file). Tests
+read the log to see what the sending MTA did.
 """
 import argparse
 import json
@@ -82,6 +83,7 @@ class Session(socketserver.StreamRequestHandler):
                     # counted apart from messages: a MAIL alone already means the client trusted us
                     rec["mail"] = rec.get("mail", 0) + 1
                     mail_from, rcpts = cmd[10:].strip(), []
+                    rec.setdefault("mail", []).append(mail_from)  # also the ones never completed
                     self.reply("250 2.1.0 ok")
                 elif verb == "RCPT":
                     rcpts.append(cmd[8:].strip())
