@@ -80,8 +80,6 @@ class Session(socketserver.StreamRequestHandler):
                                protocol=conn.version(), cipher=conn.cipher()[0])
                     mail_from, rcpts = None, []
                 elif verb == "MAIL":
-                    # counted apart from messages: a MAIL alone already means the client trusted us
-                    rec["mail"] = rec.get("mail", 0) + 1
                     mail_from, rcpts = cmd[10:].strip(), []
                     rec.setdefault("mail", []).append(mail_from)  # also the ones never completed
                     self.reply("250 2.1.0 ok")
