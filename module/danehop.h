@@ -258,6 +258,32 @@ danehop_error danehop_host_error(const danehop_host *h);
  * request's policy or a rule): anything but dane is then deferred */
 int danehop_host_mandatory(const danehop_host *h);
 
+/* ---- the host a connection is for ------------------------------------------ */
+
+typedef enum {
+    DANEHOP_MATCH_HOST = 0, /* a host of the decision, by name (through its CNAME
+                               chain) and, where it has addresses, by address */
+    DANEHOP_MATCH_NO_DANE,  /* no host matched, but DANE cannot apply to the domain
+                               (provably unsigned MX RRset, or exempt by a rule):
+                               decide the MTA's host on its own */
+    DANEHOP_MATCH_ADDRESS,  /* the name is a host's, the address is none of its */
+    DANEHOP_MATCH_LIMIT,    /* an MX host past the limit of hosts evaluated */
+    DANEHOP_MATCH_NONE      /* not a host of the decision */
+} danehop_match;
+
+/*
+ * danehop_decision_match - the host of d that a connection to name (the
+ * MTA's host name, possibly the end of a CNAME chain) at address (text)
+ * stands for. The MTA's own DNS answers are not validated: a host that is
+ * not matched must not be used (defer), except for DANEHOP_MATCH_NO_DANE.
+ * Returns the host with *how = DANEHOP_MATCH_HOST, else NULL with *how
+ * saying why. Pure: no DNS, no allocation.
+ */
+const danehop_host *danehop_decision_match(const danehop_decision *d, const char *name, const char *address,
+                                           danehop_match *how);
+/* "host", "no-dane", "address-mismatch", "past-host-limit", "not-a-host" */
+const char *danehop_match_name(danehop_match m);
+
 /* ---- certificate verification (OpenSSL DANE) ----------------------------- */
 
 typedef struct danehop_verdict danehop_verdict;
@@ -409,6 +435,9 @@ typedef struct danehop_api_v0 {
     void (*string_free)(char *s);
     void (*log_decision)(const danehop_ctx *ctx, const danehop_decision *d, int fallback);
     void (*log_line)(const danehop_ctx *ctx, int fallback, int warning, const char *line);
+    const danehop_host *(*decision_match)(const danehop_decision *d, const char *name, const char *address,
+                                          danehop_match *how);
+    const char *(*match_name)(danehop_match m);
     /* the error codes (appended: check size) */
     danehop_error (*ctx_error_code)(const danehop_ctx *ctx);
     const char *(*error_name)(danehop_error e);

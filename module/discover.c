@@ -208,9 +208,12 @@ static void mx_hosts(job *j, const mx_rec *recs, size_t n, const char *host)
         if (host != NULL && !dh_name_equal(host, recs[i].name))
             continue;
         if (j->nwork == DH_MAX_HOSTS) {
-            d->reason = dh_arena_printf(d->arena, "%s; only the %d most preferred MX hosts were evaluated",
-                                        d->reason, DH_MAX_HOSTS);
-            break;
+            /* kept by name: a connection to one of them is deferred (match.c) */
+            if (d->skipped == NULL)
+                d->skipped = dh_arena_alloc(d->arena, (n - i) * sizeof(*d->skipped));
+            if (d->skipped != NULL)
+                d->skipped[d->nskipped++] = dh_arena_strdup(d->arena, recs[i].name);
+            continue;
         }
         st = dh_name_check(recs[i].name, norm);
         w = add_host(j, st == DH_NAME_OK ? norm : recs[i].name, recs[i].pref);
@@ -225,6 +228,12 @@ static void mx_hosts(job *j, const mx_rec *recs, size_t n, const char *host)
                 j, w, DANEHOP_ACTION_DEFER,
                 dh_arena_printf(d->arena, "MX host name from DNS is not usable: %s", dh_name_strerror(st)));
     }
+    if (d->nskipped > 0)
+        d->reason = dh_arena_printf(d->arena,
+                                    "%s; only the %d most preferred MX hosts were evaluated, the %zu others "
+                                    "(%s%s) are deferred",
+                                    d->reason, DH_MAX_HOSTS, d->nskipped, d->skipped[0],
+                                    d->nskipped > 1 ? ", ..." : "");
     if (host != NULL && j->nwork == 0) {
         /* not one of the domain's MX hosts: a relay, its name from configuration */
         add_host(j, host, 0);

@@ -129,6 +129,39 @@ static void set_hops(danehop_decision *d, dh_host_work *w, int first_secure, int
 }
 
 /*
+ * failure_chain - record what is known of H's CNAME chain when no address
+ * answer can be used: a denial still carries the chain, and the separate
+ * CNAME query gives the first hop even when the address lookups timed
+ * out. Without it, the MTA's connection to the alias target could not be
+ * matched to this (deferred) host.
+ */
+static void failure_chain(danehop_decision *d, dh_host_work *w, const dh_answer *a4, const dh_answer *a6,
+                          const dh_answer *cn)
+{
+    const dh_answer *a[2] = {a4, a6};
+    int first = cn->kind == DH_ANS_DATA ? cn->secure : -1;
+    size_t i;
+
+    for (i = 0; i < 2; i++) {
+        const struct ub_result *r = a[i]->res;
+
+        if (r == NULL || dh_ans_is_error(a[i]) || r->answer_packet == NULL)
+            continue;
+        if (dh_packet_chain(r->answer_packet, (size_t) r->answer_len, w->name, &w->chain) == 0 &&
+            w->chain.n > 1) {
+            set_hops(d, w, first, -1, -1);
+            return;
+        }
+    }
+    if (cn->kind == DH_ANS_DATA && cn->res != NULL && cn->res->data[0] != NULL &&
+        dh_rdata_cname((const uint8_t *) cn->res->data[0], (size_t) cn->res->len[0], w->chain.name[1]) == 0) {
+        snprintf(w->chain.name[0], sizeof(w->chain.name[0]), "%s", w->name);
+        w->chain.n = 2;
+        set_hops(d, w, first, -1, -1);
+    }
+}
+
+/*
  * families - tables B1, B2 and B10: which address answers the host uses.
  * Takes their addresses and returns the one whose chain and security
  * count, or NULL when the host is already decided. *note says what was
@@ -147,6 +180,7 @@ static const dh_answer *families(danehop_decision *d, dh_host_work *w, const dh_
 
     /* B1: every family failed */
     if (dh_ans_is_error(a4) && dh_ans_is_error(a6)) {
+        failure_chain(d, w, a4, a6, dh_batch_answer(b, w->icname));
         decide(d, w, DANEHOP_ACTION_DEFER,
                "address lookup for %s failed (A: %s; AAAA: %s): the host is unusable "
                "(RFC 7672 section 2.1.2)",
@@ -159,6 +193,7 @@ static const dh_answer *families(danehop_decision *d, dh_host_work *w, const dh_
         use6 = a6;
     /* B2: no addresses at all */
     if (use4 == NULL && use6 == NULL) {
+        failure_chain(d, w, a4, a6, dh_batch_answer(b, w->icname));
         if (dh_ans_is_error(a4) || dh_ans_is_error(a6))
             decide(d, w, DANEHOP_ACTION_DEFER, "address lookup for %s failed (A: %s; AAAA: %s)", w->name,
                    why4, why6);

@@ -9,9 +9,11 @@ Speaks enough SMTP for a client to deliver: EHLO/HELO, STARTTLS (unless
 --no-starttls), MAIL, RCPT, DATA, RSET, NOOP, QUIT. Real TLS (Python's ssl
 module, OpenSSL underneath) with the certificate chain given. Every session
 is logged as one JSON line: peer, SNI the client sent, whether TLS was
-used, protocol and cipher, every MAIL command ("mail", absent when none)
-and each message received (also written to --maildir as a file). Tests
-read the log to see what the sending MTA did.
+used, protocol and cipher, every MAIL command ("mail", absent when none),
+every command the client sent (verb and argument, in order, cleartext and
+TLS alike: "commands"), and each message received (also written to
+--maildir as a file). Tests read the log to see what the sending MTA did,
+e.g. that an attacker's receiver never saw MAIL.
 """
 import argparse
 import json
@@ -42,7 +44,7 @@ class Session(socketserver.StreamRequestHandler):
     def handle(self):
         rec = {"peer": self.client_address[0], "local": self.server.server_address[0],
                "tls": False, "sni": None, "protocol": None, "cipher": None,
-               "messages": [], "time": time.time()}
+               "commands": [], "messages": [], "time": time.time()}
         sni = []
         self.reply("220 %s ESMTP danehop test receiver" % args.name)
         mail_from, rcpts, tls = None, [], False
@@ -53,6 +55,8 @@ class Session(socketserver.StreamRequestHandler):
                     break
                 cmd = line.decode("utf-8", "replace").strip()
                 verb = cmd.split(" ", 1)[0].upper()
+                if len(rec["commands"]) < 1000:
+                    rec["commands"].append(cmd[:200])
                 if verb in ("EHLO", "HELO"):
                     if verb == "HELO":
                         self.reply("250 %s" % args.name)

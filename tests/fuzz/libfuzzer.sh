@@ -19,12 +19,12 @@ mkdir -p "$work/obj"
 command -v clang > /dev/null || { echo "make fuzz: clang is needed (apt-get install clang)" >&2; exit 1; }
 
 san="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
-flags="-g -O1 -std=c11 -include $build/config.h -I$src/module -I$src/shim/socketmap -I$src/shim/cli
+flags="-g -O1 -std=c11 -include $build/config.h -I$src/module -I$src/shim/socketmap -I$src/shim/cli -I$src/shim/exim
        -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(pkg-config --cflags libunbound libpcre2-8 openssl 2>/dev/null || true)"
 libs="-lunbound -lpcre2-8 -lssl -lcrypto -lpthread"
 
 objs=
-for c in "$src"/module/*.c "$src/shim/socketmap/netstring.c" "$src/shim/cli/tlsa_text.c"; do
+for c in "$src"/module/*.c "$src/shim/socketmap/netstring.c" "$src/shim/cli/tlsa_text.c" "$src/shim/exim/args.c"; do
     o=$work/obj/$(basename "$c" .c).o
     if [ ! -f "$o" ] || [ "$c" -nt "$o" ]; then
         # shellcheck disable=SC2086

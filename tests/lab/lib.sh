@@ -110,6 +110,13 @@ at_exit smtp_stop_all
 smtp_start() {
     local addr=$1 cert=$2 key=$3 pidf
     shift 3
+    # tests run in parallel (make check -j2) and several serve 127.0.0.11:25:
+    # the first receiver of a test waits for the others' tests to finish
+    if [ -z "${smtp_locked:-}" ]; then
+        exec 7> /tmp/danehop-smtp.lock
+        flock 7
+        smtp_locked=1
+    fi
     pidf=$(mktemp)
     python3 "$top_srcdir/integration/smtp/smtp_server.py" --listen "$addr:25" --cert "$cert" --key "$key" \
         --log "$smtp_log" --pidfile "$pidf" "$@" > /dev/null 2>&1 &
