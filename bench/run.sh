@@ -13,6 +13,7 @@ lab_sh="$src/integration/lab/lab.sh"
 
 cleanup() {
     [ -n "${proxy:-}" ] && kill "$proxy" 2>/dev/null || true
+    [ -n "${dpid:-}" ] && kill "$dpid" 2>/dev/null || true
     bash "$lab_sh" down "$lab" > /dev/null 2>&1 || true
 }
 trap cleanup EXIT
@@ -44,3 +45,26 @@ echo
 echo "== warm decisions in one process"
 "$build/bench/bench_decide" warm 20000 "$DANEHOP_LAB_UNBOUND_CONF" example.com
 "$build/bench/bench_decide" warm 5000 "$DANEHOP_LAB_UNBOUND_CONF" chain.example.com
+
+# danehopd with as many persistent clients as a relay's smtp processes; a
+# fresh daemon per row, so that its memory is that row's
+# daemon_row CONF CLIENTS UNIQUE_PCT
+daemon_row() {
+    rm -f "$lab/danehopd.sock"
+    "$build/shim/socketmap/danehopd" --foreground --config "$1" --listen "unix:$lab/danehopd.sock" 2> /dev/null &
+    dpid=$!
+    for _ in $(seq 1 100); do [ -S "$lab/danehopd.sock" ] && break; sleep 0.05; done
+    "$build/bench/bench_socketmap" "$lab/danehopd.sock" "$dpid" "$2" 20 10 "$3" $domains
+    kill "$dpid"; wait "$dpid" 2> /dev/null; dpid=
+}
+ulimit -n 8192 2> /dev/null || true
+printf 'unbound_conf = %s\nlog = none\n' "$DANEHOP_LAB_UNBOUND_CONF" > "$lab/bench.conf"
+printf 'unbound_conf = %s\nlog = none\ncache_size = 0\n' "$DANEHOP_LAB_UNBOUND_CONF" > "$lab/bench-nocache.conf"
+echo
+echo "== danehopd: persistent clients, 20 requests each, 0-10 ms apart (default settings)"
+echo "-- the lab's domains (decisions reused from the cache)"
+for n in 100 500 1000; do daemon_row "$lab/bench.conf" "$n" 0; done
+echo "-- one request in ten for a name never asked before (a fresh decision)"
+for n in 100 500 1000; do daemon_row "$lab/bench.conf" "$n" 10; done
+echo "-- decision cache off: every request a fresh decision"
+for n in 100 500 1000; do daemon_row "$lab/bench-nocache.conf" "$n" 0; done

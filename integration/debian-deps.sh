@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # debian-deps.sh - install what danehop needs to build and test on Debian 12
 #
-# Build: compiler, autotools, libunbound, OpenSSL 3, PCRE2.
+# Build: compiler, autotools, libunbound, OpenSSL 3, PCRE2, libsystemd
+#        (danehopd's socket activation and readiness; --without-systemd to go
+#        without). python3-prometheus-client parses danehopd's metrics in tests.
 # Lab:   NSD (authoritative), ldnsutils (signing), unbound (resolver daemon),
 #        dns-root-data (the default trust anchor), dig, jq, python3, openssl.
 # Exim:  exim4-daemon-heavy (the sending MTA of the integration tests; its
@@ -26,7 +28,7 @@
 set -eu
 
 pkgs="build-essential autoconf automake libtool pkg-config
-libunbound-dev libssl-dev libpcre2-dev
+libunbound-dev libssl-dev libpcre2-dev libsystemd-dev python3-prometheus-client
 nsd ldnsutils unbound dns-root-data bind9-dnsutils jq python3 openssl
 exim4-daemon-heavy util-linux valgrind clang-format
 debhelper dpkg-dev lintian fakeroot git debootstrap debian-archive-keyring

@@ -9,6 +9,10 @@
  * DH_CACHE_MAX_TTL seconds; decisions to defer live DH_CACHE_DEFER_TTL at
  * most, so a passing failure is retried soon. Changing a context's settings
  * empties its cache.
+ *
+ * Sized for a relay: a few thousand destinations in five minutes. Entries
+ * asked for twice are protected from traffic of names asked for once
+ * (cache.c: a segmented LRU).
  */
 #ifndef DANEHOP_CACHE_H
 #define DANEHOP_CACHE_H
@@ -17,7 +21,7 @@
 
 #include "danehop.h"
 
-#define DH_CACHE_DEFAULT   512
+#define DH_CACHE_DEFAULT   4096
 #define DH_CACHE_MAX       65536
 #define DH_CACHE_MAX_TTL   300
 #define DH_CACHE_DEFER_TTL 5

@@ -104,7 +104,7 @@ int danehop_ctx_set_recursion(danehop_ctx *ctx, int on);
 /* timeouts in milliseconds: per round of concurrent queries, and in all */
 int danehop_ctx_set_timeouts(danehop_ctx *ctx, unsigned query_ms, unsigned total_ms);
 /*
- * decisions kept for reuse (default 512; 0 turns reuse off). A repeated
+ * decisions kept for reuse (default 4096; 0 turns reuse off). A repeated
  * question gets the same decision object until the smallest TTL of the DNS
  * answers behind it runs out (at most 300 s; 5 s for decisions with a defer).
  */

@@ -23,8 +23,11 @@ danehop_decision *dh_decision_new(void)
     }
     d->arena = a;
     atomic_init(&d->refs, 1);
+    atomic_init(&d->used, 0);
     return d;
 }
+
+int dh_decision_first_use(danehop_decision *d) { return atomic_exchange(&d->used, 1) == 0; }
 
 danehop_decision *dh_decision_ref(danehop_decision *d)
 {

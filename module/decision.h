@@ -69,6 +69,7 @@ struct danehop_host {
 struct danehop_decision {
     dh_arena *arena;
     _Atomic int refs;         /* the caller's and the cache's references */
+    _Atomic int used;         /* handed out at least once (dh_decision_first_use) */
     const char *domain;       /* N, or NULL in host-only mode */
     const char *mx_owner;     /* N' when the MX lookup followed a CNAME */
     const char *host_request; /* the host asked for, in host mode */
@@ -98,6 +99,12 @@ struct danehop_decision {
 danehop_decision *dh_decision_new(void);
 /* dh_decision_ref - one more reference (danehop_decision_free drops one) */
 danehop_decision *dh_decision_ref(danehop_decision *d);
+/*
+ * dh_decision_first_use - 1 for the first caller only, 0 for every later
+ * one: a cached decision is handed out many times, but a daemon logs and
+ * counts it once
+ */
+int dh_decision_first_use(danehop_decision *d);
 /* dh_decision_log_query - remember one question and its outcome */
 void dh_decision_log_query(danehop_decision *d, unsigned round, const char *name, const char *type,
                            const char *result);

@@ -50,6 +50,7 @@ typedef struct job {
     long long deadline;
     int min_ttl; /* smallest TTL of the answers used, seconds */
     size_t nwork;
+    size_t work_cap; /* work records allocated: as many hosts as the question has */
     dh_host_work *work;
 } job;
 
@@ -105,7 +106,27 @@ static void set_reason(danehop_decision *d, const char *fmt, ...)
     va_end(ap);
 }
 
-/* add_host - a host slot in the decision and its work record */
+/*
+ * reserve_hosts - work records for n hosts. A record is about 15 KB (names
+ * and a CNAME chain of full-length names); sized to the MX RRset, not to
+ * DH_MAX_HOSTS, a one-host domain costs one.
+ */
+static int reserve_hosts(job *j, size_t n)
+{
+    dh_host_work *w;
+
+    if (n > DH_MAX_HOSTS)
+        n = DH_MAX_HOSTS;
+    if (n <= j->work_cap)
+        return 0;
+    if ((w = realloc(j->work, n * sizeof(*w))) == NULL)
+        return -1;
+    j->work = w;
+    j->work_cap = n;
+    return 0;
+}
+
+/* add_host - a host slot in the decision and its work record (reserved before) */
 static dh_host_work *add_host(job *j, const char *name, unsigned pref)
 {
     dh_host_work *w = &j->work[j->nwork];
@@ -290,6 +311,10 @@ static int mx_stage(job *j, const dh_answer *a, const char *host)
     }
     if ((n = mx_records(d, a->res, &recs)) < 0)
         return 0;
+    if (reserve_hosts(j, (size_t) n) != 0) {
+        free(recs);
+        return mx_defer(d, "out of memory");
+    }
     if (n == 1 && strcmp(recs[0].name, ".") == 0) {
         /* A3 */
         free(recs);
@@ -608,7 +633,8 @@ int danehop_resolve(danehop_ctx *ctx, const char *domain, const char *host, unsi
     j.d = d;
     j.deadline = dh_now_ms() + ctx->total_ms;
     j.min_ttl = DH_CACHE_MAX_TTL;
-    j.work = calloc(DH_MAX_HOSTS, sizeof(*j.work));
+    j.work = calloc(1, sizeof(*j.work));
+    j.work_cap = 1;
     if (d->hosts == NULL || j.work == NULL) {
         free(j.work);
         danehop_decision_free(d);

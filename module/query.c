@@ -45,14 +45,21 @@ struct dh_ticket {
     struct dh_ticket *next; /* orphan list */
 };
 
+/*
+ * The arrays grow with the questions (most rounds ask fewer than ten), up
+ * to DH_BATCH_MAX: a fixed table for the largest round cost every decision
+ * 150 KB of zeroed memory per round.
+ */
+#define BATCH_FIRST 8
+
 struct dh_batch {
-    size_t n;
+    size_t n, cap;
     size_t pending;
     pthread_cond_t cv; /* signalled when an answer arrives */
     int cv_ready;
-    dh_answer ans[DH_BATCH_MAX];
-    char names[DH_BATCH_MAX][DH_NAME_BUF];
-    struct dh_ticket *tickets[DH_BATCH_MAX];
+    dh_answer *ans;
+    char **names;
+    struct dh_ticket **tickets;
 };
 
 long long dh_now_ms(void)
@@ -81,6 +88,29 @@ dh_batch *dh_batch_new(void)
     return b;
 }
 
+/* batch_grow - room for more questions; the batch is not running (no callback can look) */
+static int batch_grow(dh_batch *b)
+{
+    size_t cap = b->cap ? b->cap * 2 : BATCH_FIRST;
+    dh_answer *ans;
+    char **names;
+    struct dh_ticket **tickets;
+
+    if (cap > DH_BATCH_MAX)
+        cap = DH_BATCH_MAX;
+    if ((ans = realloc(b->ans, cap * sizeof(*ans))) == NULL)
+        return -1;
+    b->ans = ans;
+    if ((names = realloc(b->names, cap * sizeof(*names))) == NULL)
+        return -1;
+    b->names = names;
+    if ((tickets = realloc(b->tickets, cap * sizeof(*tickets))) == NULL)
+        return -1;
+    b->tickets = tickets;
+    b->cap = cap;
+    return 0;
+}
+
 int dh_batch_add(dh_batch *b, const char *qname, int qtype)
 {
     size_t i, len = strlen(qname);
@@ -89,9 +119,13 @@ int dh_batch_add(dh_batch *b, const char *qname, int qtype)
     for (i = 0; i < b->n; i++)
         if (b->ans[i].qtype == qtype && strcmp(b->names[i], qname) == 0)
             return (int) i;
-    if (b->n >= DH_BATCH_MAX || len >= DH_NAME_BUF)
+    if (b->n >= DH_BATCH_MAX || len >= DH_NAME_BUF || (b->n == b->cap && batch_grow(b) != 0))
+        return -1;
+    if ((b->names[b->n] = malloc(len + 1)) == NULL)
         return -1;
     memcpy(b->names[b->n], qname, len + 1);
+    memset(&b->ans[b->n], 0, sizeof(b->ans[b->n]));
+    b->tickets[b->n] = NULL;
     b->ans[b->n].qname = b->names[b->n];
     b->ans[b->n].qtype = qtype;
     return (int) b->n++;
@@ -348,9 +382,14 @@ void dh_batch_free(dh_batch *b, danehop_ctx *ctx)
     (void) ctx;
     if (b == NULL)
         return;
-    for (i = 0; i < b->n; i++)
+    for (i = 0; i < b->n; i++) {
         if (b->ans[i].res != NULL)
             ub_resolve_free(b->ans[i].res);
+        free(b->names[i]);
+    }
+    free(b->ans);
+    free(b->names);
+    free(b->tickets);
     if (b->cv_ready)
         pthread_cond_destroy(&b->cv);
     free(b);

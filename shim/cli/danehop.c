@@ -7,6 +7,7 @@
  *   danehop verify [options] --tlsa 'U S M HEX'... CHAIN.pem | --host HOST [DOMAIN] CHAIN.pem
  *   danehop probe [options] DOMAIN | --host HOST [DOMAIN]
  *   danehop check-config [FILE]
+ *   danehop stats [--socket SPEC] [--io-timeout S]
  *   danehop [COMMAND] --help | --version
  *
  * DESCRIPTION
@@ -22,8 +23,9 @@
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr,
-                "danehop: give a command: resolve, verify, probe or check-config (see danehop --help)\n");
+        fprintf(
+            stderr,
+            "danehop: give a command: resolve, verify, probe, check-config or stats (see danehop --help)\n");
         return CLI_EXIT_USAGE;
     }
     if (strcmp(argv[1], "resolve") == 0)
@@ -34,6 +36,8 @@ int main(int argc, char **argv)
         return cmd_verify(argc - 1, argv + 1);
     if (strcmp(argv[1], "check-config") == 0)
         return cmd_check_config(argc - 1, argv + 1);
+    if (strcmp(argv[1], "stats") == 0)
+        return cmd_stats(argc - 1, argv + 1);
     if (strcmp(argv[1], "--version") == 0) {
         printf("danehop %s\n", danehop_version());
         return CLI_EXIT_OK;

@@ -18,7 +18,7 @@
 #define OPTF_OPERAND 0x2u /* shown among the operands, not in the brackets */
 
 #define RESOLVING (CLI_RESOLVE | CLI_VERIFY | CLI_PROBE)
-#define EVERY     (RESOLVING | CLI_CHECK_CONFIG)
+#define EVERY     (RESOLVING | CLI_CHECK_CONFIG | CLI_STATS)
 
 typedef struct cli_option {
     const char *name; /* without the leading "--" */
@@ -35,7 +35,9 @@ static const cli_option table[] = {
      "mandatory DANE (RFC 7672 6): anything but dane defers"},
     {"half-dane", NULL, OPT_HALF, CLI_RESOLVE, 0, "DANE also for hosts of an insecure MX RRset (2.2.1)"},
     {"json", NULL, OPT_JSON, RESOLVING, 0, "one JSON object (fields: README.md)"},
-    {"io-timeout", "S", OPT_IO_TIMEOUT, CLI_PROBE, 0, "bound on every network step, seconds (default 10)"},
+    {"io-timeout", "S", OPT_IO_TIMEOUT, CLI_PROBE | CLI_STATS, 0,
+     "bound on every network step, seconds (default 10)"},
+    {"socket", "SPEC", OPT_SOCKET, CLI_STATS, 0, "danehopd's socket, unix:PATH or inet:ADDR:PORT"},
     {"config", "FILE", OPT_CONFIG, RESOLVING, 0, "configuration file (default /etc/danehop.conf)"},
     {"unbound-conf", "FILE", OPT_UBCONF, RESOLVING, 0, "an unbound.conf-syntax file for libunbound"},
     {"trust-anchor", "FILE", OPT_TA, RESOLVING, 0, "root DS/DNSKEY records (default from dns-root-data)"},
@@ -64,6 +66,7 @@ static const cli_command commands[] = {
     {"probe", CLI_PROBE, "DOMAIN | --host HOST [DOMAIN]",
      "STARTTLS to each MX address, checked against the decision"},
     {"check-config", CLI_CHECK_CONFIG, "[FILE]", "load a configuration file and print the settings"},
+    {"stats", CLI_STATS, "", "danehopd's counters (default socket unix:/run/danehop/danehop.sock)"},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -144,7 +147,8 @@ static void usage_of(FILE *f, const cli_command *cmd, const char *lead)
     }
     /* the operands: on one line if they fit, else an alternative a line */
     if ((int) strlen(cmd->operands) <= WIDTH - indent) {
-        put(f, cmd->operands, indent, &col);
+        if (cmd->operands[0] != '\0')
+            put(f, cmd->operands, indent, &col);
         alt = NULL;
     } else {
         alt = cmd->operands;

@@ -47,6 +47,7 @@ struct danehop_ctx;
 #define CLI_VERIFY       0x2u
 #define CLI_PROBE        0x4u
 #define CLI_CHECK_CONFIG 0x8u
+#define CLI_STATS        0x10u
 
 /* option ids; those from OPT_CONFIG on are resolver options */
 enum {
@@ -60,6 +61,7 @@ enum {
     OPT_TLSA,
     OPT_NAME,
     OPT_IO_TIMEOUT,
+    OPT_SOCKET,
     OPT_CONFIG,
     OPT_UBCONF,
     OPT_TA,

@@ -7,6 +7,8 @@
  */
 #include "smtp_client.h"
 
+#include "sockaddr.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -30,16 +32,7 @@ static int connect_timeout(const char *addr, unsigned port, int timeout_s, char 
     int fd, err = 0;
     socklen_t el = sizeof(err);
 
-    memset(&ss, 0, sizeof(ss));
-    if (inet_pton(AF_INET, addr, &((struct sockaddr_in *) &ss)->sin_addr) == 1) {
-        ss.ss_family = AF_INET;
-        ((struct sockaddr_in *) &ss)->sin_port = htons((unsigned short) port);
-        sl = sizeof(struct sockaddr_in);
-    } else if (inet_pton(AF_INET6, addr, &((struct sockaddr_in6 *) &ss)->sin6_addr) == 1) {
-        ss.ss_family = AF_INET6;
-        ((struct sockaddr_in6 *) &ss)->sin6_port = htons((unsigned short) port);
-        sl = sizeof(struct sockaddr_in6);
-    } else {
+    if (dh_sockaddr_ip(addr, port, &ss, &sl) != 0) {
         snprintf(why, whylen, "%s: not an IP address", addr);
         return -1;
     }

@@ -6,76 +6,103 @@
  * SYNOPSIS
  *   danehopd [--foreground] [--config FILE] --listen unix:PATH|inet:ADDR:PORT ...
  *            [--user USER] [--socket-mode MODE] [--socket-group GROUP]
- *            [--max-clients N] [--io-timeout S] [--fingerprint] [--pidfile FILE]
+ *            [--max-clients N] [--workers N] [--io-timeout S] [--idle-timeout S]
+ *            [--metrics-file FILE] [--metrics-interval S] [--fingerprint] [--pidfile FILE]
  *
  * DESCRIPTION
  *   Every request is one netstring "<map> <key>", every reply one netstring
- *   (maps.c). Each client gets a thread; all threads share one danehop
- *   context, so one warm libunbound cache serves every client, and a slow
- *   DNS answer for one client holds up only that client.
+ *   (maps.c); the map "stats" answers the counters (stats.c).
  *
- *   Bounds: requests of at most 10000 bytes (Postfix's socketmap_max_query_size),
- *   --max-clients connections (more are closed at once), --io-timeout
- *   seconds for a client to send a request or take a reply. The decision
- *   itself is bounded by the configuration's timeouts.
+ *   Design: an event loop and a bounded worker pool. Postfix holds one
+ *   persistent connection per smtp process (up to 1000 and more on a
+ *   relay), mostly idle. One thread does all socket I/O over epoll
+ *   (server.c), so an idle client costs a few hundred bytes, not a thread;
+ *   --workers threads (workers.c) turn complete requests into replies. The
+ *   decision engine's resolve call blocks, but all workers share one
+ *   context and so one warm libunbound cache, whose single instance
+ *   multiplexes every worker's questions: a slow DNS answer holds one
+ *   worker, never the loop. An event loop driving libunbound's async fd
+ *   directly would need an asynchronous engine API the library does not
+ *   have; the pool gives the same concurrency with the engine unchanged.
  *
- *   The daemon is ready when its sockets accept connections: they listen
- *   before it detaches. Privileges are dropped (--user) after binding.
- *   SIGHUP re-reads the configuration into a new context; a file that does
- *   not load is logged and the last good configuration stays in force.
- *   SIGTERM and SIGINT stop it cleanly (unix sockets are removed).
+ *   Bounds: --max-clients connections (4096 by default; more are closed at
+ *   once, the log rate-limited), requests of at most 10000 bytes (Postfix's
+ *   socketmap_max_query_size). Deadlines per request, not per read: the
+ *   whole request must arrive within --io-timeout seconds of its first
+ *   byte, and the whole reply leave within --io-timeout, however slowly a
+ *   client trickles; a client may wait --idle-timeout between requests.
+ *   The decision itself is bounded by the configuration's DNS timeouts; a
+ *   request that waited longer than --io-timeout for a worker is answered
+ *   TEMP at once (overload fails closed).
+ *
+ *   Start-up, in order: load the configuration and check every file it
+ *   needs as the user the daemon will run as (--user, taken on for the
+ *   check only), listen (--listen, as root, or the sockets systemd
+ *   passes), drop privileges for good, start the workers, detach, write
+ *   the pid file, then report ready (systemd's sd_notify READY=1 under
+ *   Type=notify). A problem at any step ends the daemon before it is
+ *   ready. SIGHUP re-reads the configuration into a new context, checked
+ *   the same way; a file that does not load is logged and the last good
+ *   configuration stays in force. SIGTERM and SIGINT stop it cleanly (unix
+ *   sockets it bound are removed).
  *
  * DIAGNOSTICS
- *   syslog (facility from the configuration, mail by default); also stderr
- *   with --foreground.
+ *   syslog (facility mail; the decisions go where the configuration says);
+ *   also stderr with --foreground. Client-caused warnings are rate-limited.
  */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <grp.h>
-#include <netinet/in.h>
-#include <poll.h>
 #include <pthread.h>
 #include <pwd.h>
 #include <signal.h>
-#include <stdarg.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/un.h>
+#include <sys/resource.h>
 #include <syslog.h>
+#include <time.h>
 #include <unistd.h>
+#ifdef HAVE_SYSTEMD
+#include <systemd/sd-daemon.h>
+#endif
 
 #include "danehop.h"
+#include "decision.h"
+#include "dlog.h"
+#include "filecheck.h"
 #include "help.h"
+#include "listen.h"
 #include "maps.h"
 #include "netstring.h"
+#include "server.h"
+#include "stats.h"
+#include "workers.h"
 
-#define MAX_LISTEN     8
-#define MAX_REQUEST    10000
 #define DEFAULT_CONFIG "/etc/danehop.conf"
+/* descriptors beyond the clients: listeners, log, pipes, resolver sockets */
+#define FD_RESERVE 128
 
 static struct {
     int foreground;
     const char *config;
     const char *user;
-    const char *group;
-    mode_t mode;
-    int max_clients;
-    int io_timeout;
+    listen_opts lo;
+    const char *specs[MAX_LISTEN];
+    int nspecs;
+    int workers;
+    server_opts so;
+    const char *metrics_file;
+    int metrics_interval;
     const char *pidfile;
     map_options maps;
-} opt = {.mode = 0660, .max_clients = 64, .io_timeout = 30};
-
-typedef struct listener {
-    int fd;
-    char unix_path[sizeof(((struct sockaddr_un *) 0)->sun_path)];
-    const char *spec;
-} listener;
+} opt = {
+    .lo = {.mode = 0660},
+    .workers = 64,
+    .so = {.max_clients = 4096, .io_timeout = 30, .idle_timeout = 600},
+    .metrics_interval = 15,
+};
 
 /* the shared context; replaced on reload, freed when its last user leaves */
 typedef struct shared {
@@ -85,24 +112,11 @@ typedef struct shared {
 
 static pthread_mutex_t state_lock = PTHREAD_MUTEX_INITIALIZER;
 static shared *current;
-static int clients;
 static int sigpipe_fd[2];
 
-static void say(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* ---- the configuration ------------------------------------------------------- */
 
-static void say(int prio, const char *fmt, ...)
-{
-    char line[1024];
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(line, sizeof(line), fmt, ap);
-    va_end(ap);
-    syslog(prio, "%s", line);
-    if (opt.foreground)
-        fprintf(stderr, "danehopd: %s\n", line);
-}
-
+/* shared_new - load the configuration and check its files, as the user we run as */
 static shared *shared_new(char *err, size_t errlen)
 {
     shared *s = calloc(1, sizeof(*s));
@@ -115,12 +129,16 @@ static shared *shared_new(char *err, size_t errlen)
     if (opt.config != NULL && (strcmp(opt.config, DEFAULT_CONFIG) != 0 || access(opt.config, F_OK) == 0) &&
         danehop_ctx_load_config(s->ctx, opt.config) != 0) {
         snprintf(err, errlen, "%s", danehop_ctx_error(s->ctx));
-        danehop_ctx_free(s->ctx);
-        free(s);
-        return NULL;
+        goto fail;
     }
+    if (filecheck_ctx(s->ctx, err, errlen) != 0)
+        goto fail;
     s->refs = 1;
     return s;
+fail:
+    danehop_ctx_free(s->ctx);
+    free(s);
+    return NULL;
 }
 
 static shared *shared_get(void)
@@ -147,13 +165,26 @@ static void shared_put(shared *s)
     }
 }
 
+static void notify(const char *state)
+{
+#ifdef HAVE_SYSTEMD
+    sd_notify(0, state);
+#else
+    (void) state;
+#endif
+}
+
 static void reload(void)
 {
     char err[600];
-    shared *s = shared_new(err, sizeof(err)), *old;
+    shared *s, *old;
 
-    if (s == NULL) {
-        say(LOG_ERR, "reload: %s; keeping the last good configuration", err);
+    notify("RELOADING=1");
+    if ((s = shared_new(err, sizeof(err))) == NULL) {
+        stats_reload(0);
+        stats_error(ST_ERR_RELOAD);
+        dlog(LOG_ERR, "reload: %s; keeping the last good configuration", err);
+        notify("READY=1");
         return;
     }
     pthread_mutex_lock(&state_lock);
@@ -161,209 +192,244 @@ static void reload(void)
     current = s;
     pthread_mutex_unlock(&state_lock);
     shared_put(old);
-    say(LOG_INFO, "configuration %s reloaded", opt.config ? opt.config : "(defaults)");
+    stats_reload(1);
+    dlog(LOG_INFO, "configuration %s reloaded", opt.config ? opt.config : "(defaults)");
+    notify("READY=1");
 }
 
-/* ---- clients --------------------------------------------------------------- */
+/* ---- answering (in the workers) ----------------------------------------------- */
 
-static int write_all(int fd, const char *p, size_t n)
+static long long now_ms(void)
 {
-    while (n > 0) {
-        ssize_t w = write(fd, p, n);
+    struct timespec ts;
 
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return -1;
-        p += w;
-        n -= (size_t) w;
-    }
-    return 0;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static void *client(void *arg)
+/* decided - each decision is logged and counted once, however often the cache hands it out */
+static void decided(danehop_ctx *ctx, danehop_decision *d)
 {
-    int fd = (int) (intptr_t) arg;
-    char *buf = malloc(MAX_REQUEST + 16), *reply = malloc(MAP_MAX_REPLY),
-         *framed = malloc(MAP_MAX_REPLY + 16);
-    size_t have = 0;
-
-    if (buf == NULL || reply == NULL || framed == NULL)
-        goto out;
-    for (;;) {
-        const char *payload;
-        size_t plen, used, n;
-        ns_status st = ns_parse(buf, have, MAX_REQUEST, &payload, &plen, &used);
-
-        if (st == NS_MORE) {
-            ssize_t r;
-
-            if (have >= MAX_REQUEST + 16)
-                break;
-            r = read(fd, buf + have, MAX_REQUEST + 16 - have);
-            if (r < 0 && errno == EINTR)
-                continue;
-            if (r <= 0)
-                break; /* closed, or idle/stalled past --io-timeout */
-            have += (size_t) r;
-            continue;
-        }
-        if (st != NS_OK) {
-            say(LOG_WARNING, "client sent %s: disconnected",
-                st == NS_TOO_LONG ? "a request over 10000 bytes" : "a malformed netstring");
-            break;
-        }
-        {
-            shared *s = shared_get();
-
-            map_lookup(s->ctx, &opt.maps, payload, plen, reply);
-            shared_put(s);
-        }
-        n = ns_format(reply, strlen(reply), framed, MAP_MAX_REPLY + 16);
-        if (n == 0 || write_all(fd, framed, n) != 0)
-            break;
-        memmove(buf, buf + used, have - used);
-        have -= used;
-    }
-out:
-    free(buf);
-    free(reply);
-    free(framed);
-    close(fd);
-    pthread_mutex_lock(&state_lock);
-    clients--;
-    pthread_mutex_unlock(&state_lock);
-    return NULL;
-}
-
-static void accept_client(int lfd)
-{
-    struct timeval tv = {opt.io_timeout, 0};
-    pthread_attr_t attr;
-    pthread_t t;
-    int fd = accept(lfd, NULL, NULL), busy;
-
-    if (fd < 0)
-        return;
-    pthread_mutex_lock(&state_lock);
-    busy = clients >= opt.max_clients;
-    if (!busy)
-        clients++;
-    pthread_mutex_unlock(&state_lock);
-    if (busy) {
-        say(LOG_WARNING, "more than %d clients: connection refused", opt.max_clients);
-        close(fd);
-        return;
-    }
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-    pthread_attr_init(&attr);
-    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    if (pthread_create(&t, &attr, client, (void *) (intptr_t) fd) != 0) {
-        close(fd);
-        pthread_mutex_lock(&state_lock);
-        clients--;
-        pthread_mutex_unlock(&state_lock);
-    }
-    pthread_attr_destroy(&attr);
-}
-
-/* ---- listening --------------------------------------------------------------- */
-
-static int is_loopback(const struct sockaddr_storage *ss)
-{
-    if (ss->ss_family == AF_INET)
-        return (ntohl(((const struct sockaddr_in *) ss)->sin_addr.s_addr) >> 24) == 127;
-    return IN6_IS_ADDR_LOOPBACK(&((const struct sockaddr_in6 *) ss)->sin6_addr);
-}
-
-static int listen_on(listener *l, const char *spec)
-{
-    struct sockaddr_storage ss;
-    socklen_t sl;
-    int one = 1;
-
-    memset(&ss, 0, sizeof(ss));
-    l->spec = spec;
-    l->unix_path[0] = '\0';
-    if (strncmp(spec, "unix:", 5) == 0) {
-        struct sockaddr_un *su = (struct sockaddr_un *) &ss;
-        struct stat st;
-
-        if (strlen(spec + 5) == 0 || strlen(spec + 5) >= sizeof(su->sun_path)) {
-            fprintf(stderr, "danehopd: %s: bad socket path\n", spec);
-            return -1;
-        }
-        su->sun_family = AF_UNIX;
-        strcpy(su->sun_path, spec + 5);
-        /* a stale socket from a previous run may go, nothing else */
-        if (lstat(su->sun_path, &st) == 0 && S_ISSOCK(st.st_mode))
-            unlink(su->sun_path);
-        sl = sizeof(*su);
-        strcpy(l->unix_path, su->sun_path);
-    } else if (strncmp(spec, "inet:", 5) == 0) {
-        char host[64];
-        const char *colon = strrchr(spec + 5, ':');
-        unsigned long port;
-        size_t hl;
-
-        if (colon == NULL || (hl = (size_t) (colon - spec - 5)) == 0 || hl >= sizeof(host)) {
-            fprintf(stderr, "danehopd: %s: want inet:ADDRESS:PORT\n", spec);
-            return -1;
-        }
-        memcpy(host, spec + 5, hl);
-        host[hl] = '\0';
-        if (host[0] == '[' && hl > 2 && host[hl - 1] == ']') {
-            memmove(host, host + 1, hl - 2);
-            host[hl - 2] = '\0';
-        }
-        port = strtoul(colon + 1, NULL, 10);
-        if (port < 1 || port > 65535) {
-            fprintf(stderr, "danehopd: %s: bad port\n", spec);
-            return -1;
-        }
-        if (inet_pton(AF_INET, host, &((struct sockaddr_in *) &ss)->sin_addr) == 1) {
-            ss.ss_family = AF_INET;
-            ((struct sockaddr_in *) &ss)->sin_port = htons((unsigned short) port);
-            sl = sizeof(struct sockaddr_in);
-        } else if (inet_pton(AF_INET6, host, &((struct sockaddr_in6 *) &ss)->sin6_addr) == 1) {
-            ss.ss_family = AF_INET6;
-            ((struct sockaddr_in6 *) &ss)->sin6_port = htons((unsigned short) port);
-            sl = sizeof(struct sockaddr_in6);
-        } else {
-            fprintf(stderr, "danehopd: %s: not an IP address\n", spec);
-            return -1;
-        }
-        /* the protocol has no authentication: loopback only */
-        if (!is_loopback(&ss)) {
-            fprintf(stderr, "danehopd: %s: only loopback addresses (socketmap is unauthenticated)\n", spec);
-            return -1;
-        }
+    if (dh_decision_first_use(d)) {
+        danehop_log_decision(ctx, d, DANEHOP_LOG_SYSLOG);
+        stats_decision(d);
     } else {
-        fprintf(stderr, "danehopd: --listen %s: want unix:PATH or inet:ADDRESS:PORT\n", spec);
-        return -1;
+        stats_reused();
     }
-    if ((l->fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
-        setsockopt(l->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0 ||
-        bind(l->fd, (struct sockaddr *) &ss, sl) != 0 || listen(l->fd, 128) != 0) {
-        fprintf(stderr, "danehopd: %s: %s\n", spec, strerror(errno));
-        return -1;
-    }
-    if (l->unix_path[0]) {
-        struct group *g = opt.group ? getgrnam(opt.group) : NULL;
+}
 
-        if (opt.group && g == NULL) {
-            fprintf(stderr, "danehopd: --socket-group %s: no such group\n", opt.group);
-            return -1;
-        }
-        if ((g && chown(l->unix_path, (uid_t) -1, g->gr_gid) != 0) || chmod(l->unix_path, opt.mode) != 0) {
-            fprintf(stderr, "danehopd: %s: %s\n", l->unix_path, strerror(errno));
-            return -1;
-        }
+/* serve - one request into a framed reply (runs in a worker) */
+static void serve(wtask *t, char *scratch)
+{
+    char *reply = scratch + 16;
+    st_map map = stats_map(t->req, t->len);
+    size_t n;
+
+    if (now_ms() - t->queued_ms > (long long) opt.so.io_timeout * 1000) {
+        /* every worker was busy for longer than a client waits: the client has
+         * likely given up; answer at once, and fail closed */
+        snprintf(reply, MAP_MAX_REPLY, "TEMP danehopd overloaded: the request waited over %d s for a worker",
+                 opt.so.io_timeout);
+        stats_error(ST_ERR_OVERLOAD);
+    } else if (map == ST_MAP_STATS) {
+        memcpy(reply, "OK ", 3);
+        if (stats_render(reply + 3, MAP_MAX_REPLY - 4) == 0)
+            snprintf(reply, MAP_MAX_REPLY, "TEMP statistics too large");
+    } else {
+        shared *s = shared_get();
+
+        map_lookup(s->ctx, &opt.maps, t->req, t->len, reply);
+        shared_put(s);
+    }
+    stats_request(map, stats_reply(reply), (double) (now_ms() - t->queued_ms) / 1000.0);
+    n = strlen(reply);
+    /* sized to the reply: a client waiting to read holds no 100 KB buffer */
+    if ((t->reply = malloc(n + 16)) == NULL)
+        return;
+    t->reply_len = ns_format(reply, n, t->reply, n + 16);
+}
+
+/* ---- the loop's hooks ----------------------------------------------------------- */
+
+static int on_signal(int sig)
+{
+    if (sig == SIGHUP) {
+        reload();
+        return 1;
     }
     return 0;
 }
 
+static void write_metrics(void)
+{
+    if (opt.metrics_file != NULL && stats_write_file(opt.metrics_file) != 0)
+        dlog_limited(DLOG_ACCEPT, LOG_ERR, "metrics file %s: %s", opt.metrics_file, strerror(errno));
+}
+
+static void on_tick(void)
+{
+    static time_t last;
+    time_t now = time(NULL);
+
+    dlog_tick();
+    if (now - last >= opt.metrics_interval) {
+        write_metrics();
+        last = now;
+    }
+}
+
+/* ---- start-up steps ---------------------------------------------------------------- */
+
+/* usage - after a usage error: the usage lines of the --help text (help.c) */
+static void usage(void)
+{
+    char buf[4096];
+    FILE *f = fmemopen(buf, sizeof(buf), "w");
+    char *blank;
+
+    if (f == NULL)
+        return;
+    danehopd_help(f);
+    fclose(f);
+    buf[sizeof(buf) - 1] = '\0';
+    if ((blank = strstr(buf, "\n\n")) != NULL)
+        blank[1] = '\0';
+    fputs(buf, stderr);
+}
+
+/* number - an option's decimal value in lo..hi, or -1 after saying why */
+static int number(const char *name, const char *arg, int lo, int hi, int *out)
+{
+    char *end;
+    long v = strtol(arg, &end, 10);
+
+    if (*arg == '\0' || *end != '\0' || v < lo || v > hi) {
+        fprintf(stderr, "danehopd: --%s: %d to %d\n", name, lo, hi);
+        return -1;
+    }
+    *out = (int) v;
+    return 0;
+}
+
+/* parse_options - 0, 1 (help given: exit 0) or -1 (exit 1) */
+static int parse_options(int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"foreground", no_argument, NULL, 'f'},
+        {"config", required_argument, NULL, 'c'},
+        {"listen", required_argument, NULL, 'l'},
+        {"user", required_argument, NULL, 'u'},
+        {"socket-mode", required_argument, NULL, 'm'},
+        {"socket-group", required_argument, NULL, 'g'},
+        {"max-clients", required_argument, NULL, 'n'},
+        {"workers", required_argument, NULL, 'w'},
+        {"io-timeout", required_argument, NULL, 't'},
+        {"idle-timeout", required_argument, NULL, 'i'},
+        {"metrics-file", required_argument, NULL, 'M'},
+        {"metrics-interval", required_argument, NULL, 'I'},
+        {"fingerprint", no_argument, NULL, 'F'},
+        {"pidfile", required_argument, NULL, 'p'},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0},
+    };
+    int c, r = 0;
+    char *end;
+
+    opt.config = DEFAULT_CONFIG;
+    while (r == 0 && (c = getopt_long(argc, argv, "", options, NULL)) != -1) {
+        switch (c) {
+        case 'f': opt.foreground = 1; break;
+        case 'c': opt.config = optarg; break;
+        case 'l':
+            if (opt.nspecs == MAX_LISTEN) {
+                fprintf(stderr, "danehopd: at most %d --listen\n", MAX_LISTEN);
+                return -1;
+            }
+            opt.specs[opt.nspecs++] = optarg;
+            break;
+        case 'u': opt.user = optarg; break;
+        case 'g': opt.lo.group = optarg; break;
+        case 'm':
+            opt.lo.mode = (mode_t) strtoul(optarg, &end, 8);
+            if (*end || opt.lo.mode > 0777) {
+                fprintf(stderr, "danehopd: --socket-mode %s: an octal mode\n", optarg);
+                return -1;
+            }
+            break;
+        case 'n': r = number("max-clients", optarg, 1, 65536, &opt.so.max_clients); break;
+        case 'w': r = number("workers", optarg, 1, 1024, &opt.workers); break;
+        case 't': r = number("io-timeout", optarg, 1, 3600, &opt.so.io_timeout); break;
+        case 'i': r = number("idle-timeout", optarg, 1, 86400, &opt.so.idle_timeout); break;
+        case 'M': opt.metrics_file = optarg; break;
+        case 'I': r = number("metrics-interval", optarg, 1, 3600, &opt.metrics_interval); break;
+        case 'F': opt.maps.fingerprint = 1; break;
+        case 'p': opt.pidfile = optarg; break;
+        case 'h': danehopd_help(stdout); return 1;
+        case 'V': printf("danehopd %s\n", danehop_version()); return 1;
+        default: usage(); return -1;
+        }
+    }
+    if (r != 0 || optind != argc) {
+        if (r == 0)
+            usage();
+        return -1;
+    }
+    return 0;
+}
+
+/* open_listeners - systemd's sockets, else --listen; the count, or -1 */
+static int open_listeners(listener *ls)
+{
+    int n = listener_inherit(ls, MAX_LISTEN), i;
+
+    if (n < 0)
+        return -1;
+    if (n > 0) {
+        if (opt.nspecs > 0)
+            fprintf(stderr, "danehopd: socket activation: %d socket%s from systemd, --listen ignored\n", n,
+                    n == 1 ? "" : "s");
+        return n;
+    }
+    if (opt.nspecs == 0) {
+        usage();
+        return -1;
+    }
+    for (i = 0; i < opt.nspecs; i++) {
+        if (listener_open(&ls[i], opt.specs[i], &opt.lo) != 0) {
+            while (i-- > 0)
+                listener_close(&ls[i]);
+            return -1;
+        }
+    }
+    return opt.nspecs;
+}
+
+/*
+ * as_user - take on (on = 1) or put off (on = 0) the identity of --user,
+ * effective ids only: the configuration and its files are checked as that
+ * user before anything is bound, so a refusal leaves nothing behind
+ */
+static int as_user(int on)
+{
+    struct passwd *pw;
+
+    if (opt.user == NULL)
+        return 0;
+    if (!on)
+        return seteuid(0) == 0 && setegid(0) == 0 ? 0 : -1;
+    if ((pw = getpwnam(opt.user)) == NULL) {
+        fprintf(stderr, "danehopd: --user %s: no such user\n", opt.user);
+        return -1;
+    }
+    if (initgroups(pw->pw_name, pw->pw_gid) != 0 || setegid(pw->pw_gid) != 0 || seteuid(pw->pw_uid) != 0) {
+        fprintf(stderr, "danehopd: cannot become %s: %s\n", opt.user, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+/* drop_privileges - become --user for good, after binding */
 static int drop_privileges(void)
 {
     struct passwd *pw;
@@ -381,7 +447,24 @@ static int drop_privileges(void)
     return 0;
 }
 
-static void on_signal(int sig)
+/* raise_fd_limit - room for every client; less is logged, and accept() backs off when it runs out */
+static void raise_fd_limit(void)
+{
+    struct rlimit rl;
+    rlim_t want = (rlim_t) opt.so.max_clients + FD_RESERVE;
+
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= want)
+        return;
+    rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= want ? want : rl.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &rl);
+    if (rl.rlim_cur < want)
+        dlog(LOG_WARNING,
+             "descriptor limit %llu is below --max-clients %d + %d: raise LimitNOFILE (or ulimit -n); "
+             "connections beyond it wait",
+             (unsigned long long) rl.rlim_cur, opt.so.max_clients, FD_RESERVE);
+}
+
+static void on_signal_byte(int sig)
 {
     unsigned char c = (unsigned char) sig;
     int saved = errno;
@@ -392,150 +475,126 @@ static void on_signal(int sig)
     errno = saved;
 }
 
-static void usage(void)
+static int catch_signals(void)
 {
-    fprintf(stderr, "usage: danehopd [--foreground] [--config FILE] --listen unix:PATH|inet:ADDR:PORT ...\n"
-                    "                [--user USER] [--socket-mode MODE] [--socket-group GROUP]\n"
-                    "                [--max-clients N] [--io-timeout S] [--fingerprint] [--pidfile FILE]\n");
-}
-
-int main(int argc, char **argv)
-{
-    static const struct option options[] = {
-        {"foreground", no_argument, NULL, 'f'},
-        {"config", required_argument, NULL, 'c'},
-        {"listen", required_argument, NULL, 'l'},
-        {"user", required_argument, NULL, 'u'},
-        {"socket-mode", required_argument, NULL, 'm'},
-        {"socket-group", required_argument, NULL, 'g'},
-        {"max-clients", required_argument, NULL, 'n'},
-        {"io-timeout", required_argument, NULL, 't'},
-        {"fingerprint", no_argument, NULL, 'F'},
-        {"pidfile", required_argument, NULL, 'p'},
-        {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},
-        {NULL, 0, NULL, 0},
-    };
-    listener ls[MAX_LISTEN];
-    const char *specs[MAX_LISTEN];
-    struct pollfd pfd[MAX_LISTEN + 1];
-    int nspecs = 0, c, i, running = 1;
-    char err[600], *end;
     struct sigaction sa;
 
-    opt.config = DEFAULT_CONFIG;
-    while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
-        switch (c) {
-        case 'f': opt.foreground = 1; break;
-        case 'c': opt.config = optarg; break;
-        case 'l':
-            if (nspecs == MAX_LISTEN) {
-                fprintf(stderr, "danehopd: at most %d --listen\n", MAX_LISTEN);
-                return 1;
-            }
-            specs[nspecs++] = optarg;
-            break;
-        case 'u': opt.user = optarg; break;
-        case 'g': opt.group = optarg; break;
-        case 'm':
-            opt.mode = (mode_t) strtoul(optarg, &end, 8);
-            if (*end || opt.mode > 0777) {
-                fprintf(stderr, "danehopd: --socket-mode %s: an octal mode\n", optarg);
-                return 1;
-            }
-            break;
-        case 'n':
-            opt.max_clients = (int) strtol(optarg, &end, 10);
-            if (*end || opt.max_clients < 1 || opt.max_clients > 4096) {
-                fprintf(stderr, "danehopd: --max-clients: 1 to 4096\n");
-                return 1;
-            }
-            break;
-        case 't':
-            opt.io_timeout = (int) strtol(optarg, &end, 10);
-            if (*end || opt.io_timeout < 1 || opt.io_timeout > 3600) {
-                fprintf(stderr, "danehopd: --io-timeout: 1 to 3600 seconds\n");
-                return 1;
-            }
-            break;
-        case 'F': opt.maps.fingerprint = 1; break;
-        case 'p': opt.pidfile = optarg; break;
-        case 'h': danehopd_help(stdout); return 0;
-        case 'V': printf("danehopd %s\n", danehop_version()); return 0;
-        default: usage(); return 1;
-        }
-    }
-    if (nspecs == 0 || optind != argc) {
-        usage();
-        return 1;
-    }
-    openlog("danehopd", LOG_PID, LOG_MAIL);
-    /* the configuration first: a bad file never starts a daemon */
-    if ((current = shared_new(err, sizeof(err))) == NULL) {
-        fprintf(stderr, "danehopd: %s\n", err);
-        return 1;
-    }
-    for (i = 0; i < nspecs; i++)
-        if (listen_on(&ls[i], specs[i]) != 0)
-            return 1;
-    if (drop_privileges() != 0)
-        return 1;
-    if (pipe(sigpipe_fd) != 0 || fcntl(sigpipe_fd[1], F_SETFL, O_NONBLOCK) != 0) {
+    if (pipe(sigpipe_fd) != 0 || fcntl(sigpipe_fd[0], F_SETFL, O_NONBLOCK) != 0 ||
+        fcntl(sigpipe_fd[1], F_SETFL, O_NONBLOCK) != 0 || fcntl(sigpipe_fd[0], F_SETFD, FD_CLOEXEC) != 0 ||
+        fcntl(sigpipe_fd[1], F_SETFD, FD_CLOEXEC) != 0) {
         perror("danehopd: pipe");
-        return 1;
+        return -1;
     }
     memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_signal;
+    sa.sa_handler = on_signal_byte;
     sigaction(SIGHUP, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
+    return 0;
+}
+
+/* check_own_files - the files of the daemon itself, as the user it runs as */
+static int check_own_files(void)
+{
+    char err[600];
+
+    if (opt.metrics_file != NULL && filecheck_writable(opt.metrics_file, err, sizeof(err)) != 0) {
+        fprintf(stderr, "danehopd: --metrics-file: %s\n", err);
+        return -1;
+    }
+    return 0;
+}
+
+static int write_pidfile(void)
+{
+    FILE *f;
+
+    if (opt.pidfile == NULL)
+        return 0;
+    if ((f = fopen(opt.pidfile, "w")) == NULL || fprintf(f, "%d\n", (int) getpid()) < 0 || fclose(f) != 0) {
+        dlog(LOG_ERR, "pidfile %s: %s", opt.pidfile, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+/* check_as_user - the configuration and every file, as the user we will run as */
+static int check_as_user(void)
+{
+    char err[600] = "";
+
+    if (as_user(1) != 0)
+        return -1;
+    if ((current = shared_new(err, sizeof(err))) == NULL)
+        fprintf(stderr, "danehopd: %s\n", err);
+    if (current == NULL || check_own_files() != 0) {
+        as_user(0);
+        return -1;
+    }
+    if (as_user(0) != 0) {
+        perror("danehopd: back to root");
+        return -1;
+    }
+    return 0;
+}
+
+/* start - everything up to ready; the listener count, or -1 */
+static int start(listener *ls)
+{
+    int n, i;
+
+    if (check_as_user() != 0 || (n = open_listeners(ls)) < 0)
+        return -1;
+    if (drop_privileges() != 0 || catch_signals() != 0)
+        goto fail;
+    raise_fd_limit();
     if (!opt.foreground && daemon(0, 0) != 0) {
         perror("danehopd: daemon");
+        goto fail;
+    }
+    /* threads after daemon(): fork keeps only the calling thread */
+    if (server_notify_fd() < 0 || workers_start(opt.workers, serve, server_notify_fd()) != 0) {
+        dlog(LOG_ERR, "cannot start %d workers: %s", opt.workers, strerror(errno));
+        goto fail;
+    }
+    if (write_pidfile() != 0) {
+        workers_stop();
+        goto fail;
+    }
+    return n;
+fail:
+    for (i = 0; i < n; i++)
+        listener_close(&ls[i]);
+    return -1;
+}
+
+int main(int argc, char **argv)
+{
+    listener ls[MAX_LISTEN];
+    int n, r, i;
+
+    if ((r = parse_options(argc, argv)) != 0)
+        return r > 0 ? 0 : 1;
+    dlog_init(opt.foreground);
+    stats_start();
+    if ((n = start(ls)) < 0)
         return 1;
-    }
-    if (opt.pidfile != NULL) {
-        FILE *f = fopen(opt.pidfile, "w");
-
-        if (f == NULL || fprintf(f, "%d\n", (int) getpid()) < 0 || fclose(f) != 0)
-            say(LOG_WARNING, "pidfile %s: %s", opt.pidfile, strerror(errno));
-    }
-    say(LOG_INFO, "listening (%d socket%s, configuration %s)", nspecs, nspecs == 1 ? "" : "s", opt.config);
-    for (i = 0; i < nspecs; i++) {
-        pfd[i].fd = ls[i].fd;
-        pfd[i].events = POLLIN;
-    }
-    pfd[nspecs].fd = sigpipe_fd[0];
-    pfd[nspecs].events = POLLIN;
-    while (running) {
-        if (poll(pfd, (nfds_t) nspecs + 1, -1) < 0) {
-            if (errno == EINTR)
-                continue;
-            say(LOG_ERR, "poll: %s", strerror(errno));
-            break;
-        }
-        if (pfd[nspecs].revents & POLLIN) {
-            unsigned char sig;
-
-            while (read(sigpipe_fd[0], &sig, 1) == 1) {
-                if (sig == SIGHUP)
-                    reload();
-                else
-                    running = 0;
-                break;
-            }
-        }
-        for (i = 0; i < nspecs && running; i++)
-            if (pfd[i].revents & POLLIN)
-                accept_client(ls[i].fd);
-    }
-    for (i = 0; i < nspecs; i++) {
-        close(ls[i].fd);
-        if (ls[i].unix_path[0])
-            unlink(ls[i].unix_path);
-    }
+    write_metrics();
+    dlog(LOG_INFO, "ready: %d socket%s, %d workers, up to %d clients, configuration %s", n, n == 1 ? "" : "s",
+         opt.workers, opt.so.max_clients, opt.config);
+    notify("READY=1");
+    opt.maps.decided = decided;
+    opt.so.on_signal = on_signal;
+    opt.so.on_tick = on_tick;
+    r = server_run(ls, n, sigpipe_fd[0], &opt.so);
+    notify("STOPPING=1");
+    for (i = 0; i < n; i++)
+        listener_close(&ls[i]);
+    write_metrics();
     if (opt.pidfile)
         unlink(opt.pidfile);
-    say(LOG_INFO, "stopped");
-    return 0;
+    shared_put(current);
+    dlog(LOG_INFO, "stopped");
+    return r == 0 ? 0 : 1;
 }

@@ -202,12 +202,15 @@ static int parse_nexthop(char *key, nexthop *nh, char *copy)
     return 0;
 }
 
-static int resolve(danehop_ctx *ctx, const char *domain, const char *host, unsigned port,
-                   danehop_decision **d, char *reply)
+static int resolve(danehop_ctx *ctx, const map_options *opt, const char *domain, const char *host,
+                   unsigned port, danehop_decision **d, char *reply)
 {
     if (danehop_resolve(ctx, domain, host, port, DANEHOP_POLICY_OPPORTUNISTIC, 0, d) == 0) {
         /* one line per decision, where the configuration says (syslog by default) */
-        danehop_log_decision(ctx, *d, DANEHOP_LOG_SYSLOG);
+        if (opt->decided)
+            opt->decided(ctx, *d);
+        else
+            danehop_log_decision(ctx, *d, DANEHOP_LOG_SYSLOG);
         return 0;
     }
     /* bad input is permanent; everything else (configuration, resolver,
@@ -265,7 +268,7 @@ static void tlspolicy(danehop_ctx *ctx, const map_options *opt, char *key, char 
         reply_set(reply, "NOTFOUND %s", NULL);
         return;
     }
-    if (resolve(ctx, nh.bracketed ? NULL : nh.name, nh.bracketed ? nh.name : NULL, nh.port, &d, reply) != 0)
+    if (resolve(ctx, opt, nh.bracketed ? NULL : nh.name, nh.bracketed ? nh.name : NULL, nh.port, &d, reply) != 0)
         return;
     switch (danehop_decision_status(d)) {
     case DANEHOP_STATUS_DEFER:
@@ -335,7 +338,7 @@ static void finish(dh_buf *b, char *reply)
     free(s);
 }
 
-static void decision(danehop_ctx *ctx, char *key, char *reply)
+static void decision(danehop_ctx *ctx, const map_options *opt, char *key, char *reply)
 {
     danehop_decision *d;
     nexthop nh;
@@ -347,7 +350,7 @@ static void decision(danehop_ctx *ctx, char *key, char *reply)
         reply_set(reply, "PERM want a domain, optionally :port, got \"%.200s\"", given);
         return;
     }
-    if (resolve(ctx, nh.name, NULL, nh.port, &d, reply) != 0)
+    if (resolve(ctx, opt, nh.name, NULL, nh.port, &d, reply) != 0)
         return;
     dh_buf_init(&b, MAP_MAX_REPLY - 1);
     dh_buf_printf(&b, "OK status=%s mx_secure=%s hosts=%zu error=%s reason=",
@@ -365,7 +368,7 @@ static void decision(danehop_ctx *ctx, char *key, char *reply)
     finish(&b, reply);
 }
 
-static void host(danehop_ctx *ctx, char *key, char *reply)
+static void host(danehop_ctx *ctx, const map_options *opt, char *key, char *reply)
 {
     danehop_decision *d;
     char *h = strchr(key, ':'), *p;
@@ -383,7 +386,7 @@ static void host(danehop_ctx *ctx, char *key, char *reply)
         reply_set(reply, "PERM bad port \"%.20s\"", p);
         return;
     }
-    if (resolve(ctx, *key ? key : NULL, h, (unsigned) port, &d, reply) != 0)
+    if (resolve(ctx, opt, *key ? key : NULL, h, (unsigned) port, &d, reply) != 0)
         return;
     if (danehop_decision_host_count(d) == 0 ||
         danehop_host_action(danehop_decision_host(d, 0)) == DANEHOP_ACTION_DEFER) {
@@ -426,9 +429,9 @@ void map_lookup(danehop_ctx *ctx, const map_options *opt, const char *req, size_
     if (mlen == 9 && memcmp(req, "tlspolicy", 9) == 0)
         tlspolicy(ctx, opt, key, reply);
     else if (mlen == 8 && memcmp(req, "decision", 8) == 0)
-        decision(ctx, key, reply);
+        decision(ctx, opt, key, reply);
     else if (mlen == 4 && memcmp(req, "host", 4) == 0)
-        host(ctx, key, reply);
+        host(ctx, opt, key, reply);
     else
         snprintf(reply, MAP_MAX_REPLY, "PERM unknown map \"%.*s\" (tlspolicy, decision, host)",
                  (int) (mlen > 40 ? 40 : mlen), req);

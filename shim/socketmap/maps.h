@@ -20,6 +20,8 @@
 
 typedef struct map_options {
     int fingerprint; /* answer pure "3 1 1" sets with "fingerprint match=" */
+    /* given every decision a lookup gets; NULL: log it (danehop_log_decision) */
+    void (*decided)(danehop_ctx *ctx, danehop_decision *d);
 } map_options;
 
 /*
