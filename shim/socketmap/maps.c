@@ -268,7 +268,8 @@ static void tlspolicy(danehop_ctx *ctx, const map_options *opt, char *key, char 
         reply_set(reply, "NOTFOUND %s", NULL);
         return;
     }
-    if (resolve(ctx, opt, nh.bracketed ? NULL : nh.name, nh.bracketed ? nh.name : NULL, nh.port, &d, reply) != 0)
+    if (resolve(ctx, opt, nh.bracketed ? NULL : nh.name, nh.bracketed ? nh.name : NULL, nh.port, &d, reply) !=
+        0)
         return;
     switch (danehop_decision_status(d)) {
     case DANEHOP_STATUS_DEFER:
