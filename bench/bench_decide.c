@@ -37,7 +37,7 @@ static int qtype(const char *t)
 }
 
 /* names whose decisions warm the zone cuts (keys, delegations) of every lab zone */
-static const char *const primers[] = {"direct.example.com", "chain-none.example.com",
+static const char *const primers[] = {"notlsa.example.com", "chain-none.example.com",
                                       "cname-notlsa.example.com", "example.org"};
 
 static danehop_ctx *lab_ctx(const char *conf)

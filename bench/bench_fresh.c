@@ -8,6 +8,10 @@
  *       the median time and the resident memory the library added
  *   bench_fresh once LIBPATH TRUST_ANCHOR FORWARDER DOMAIN
  *       one such process; prints "<us> <rss-before-kB> <rss-after-kB>"
+ *   bench_fresh rounds N LIBPATH TRUST_ANCHOR FORWARDER DELAY_MS DOMAIN...
+ *       per domain, N fresh processes against a forwarder that delays
+ *       every answer by DELAY_MS; prints "<domain> <round trips>", the
+ *       median of dlopen + context + decision divided by the delay
  *
  * This program does not link libdanehop: what it measures is the load.
  */
@@ -71,7 +75,8 @@ static int cmd_once(char **argv)
     if (set_ta(ctx, argv[3]) != 0 || add_fwd(ctx, argv[4]) != 0)
         return 1;
     rc = resolve(ctx, argv[5], NULL, 25, DANEHOP_POLICY_OPPORTUNISTIC, 0, &d);
-    if (rc != 0 || status(d) != DANEHOP_STATUS_OK) {
+    /* a decision to defer (bogus data) is still a decision: "rounds" times it */
+    if (rc != 0 || (status(d) != DANEHOP_STATUS_OK && getenv("BENCH_ANY_STATUS") == NULL)) {
         fprintf(stderr, "bench: no usable decision for %s\n", argv[5]);
         return 1;
     }
@@ -142,8 +147,65 @@ static int cmd_fresh(char **argv, const char *self)
     return 0;
 }
 
+/* run_once - one fresh process deciding domain; its in-process microseconds */
+static double run_once(const char *self, char **argv, const char *domain)
+{
+    int fd[2];
+    pid_t pid;
+    char buf[128] = "";
+    ssize_t got;
+    double us;
+
+    if (pipe(fd) != 0)
+        return -1;
+    pid = fork();
+    if (pid == 0) {
+        dup2(fd[1], 1);
+        close(fd[0]);
+        setenv("BENCH_ANY_STATUS", "1", 1);
+        execl(self, self, "once", argv[3], argv[4], argv[5], domain, (char *) NULL);
+        _exit(127);
+    }
+    close(fd[1]);
+    got = read(fd[0], buf, sizeof(buf) - 1);
+    close(fd[0]);
+    waitpid(pid, NULL, 0);
+    return got > 0 && sscanf(buf, "%lf", &us) == 1 ? us : -1;
+}
+
+static int cmd_rounds(int argc, char **argv, const char *self)
+{
+    int n = atoi(argv[2]), i, k;
+    double delay_us = atof(argv[6]) * 1000.0;
+    double *t = calloc((size_t) n, sizeof(double));
+
+    if (t == NULL || n <= 0 || delay_us <= 0)
+        return 1;
+    for (k = 7; k < argc; k++) {
+        int ok = 0;
+
+        for (i = 0; i < n; i++) {
+            double us = run_once(self, argv, argv[k]);
+
+            if (us > 0)
+                t[ok++] = us;
+        }
+        if (ok == 0)
+            printf("%s -\n", argv[k]);
+        else {
+            qsort(t, (size_t) ok, sizeof(double), cmp_double);
+            printf("%s %.1f\n", argv[k], t[ok / 2] / delay_us);
+        }
+        fflush(stdout);
+    }
+    free(t);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc >= 8 && strcmp(argv[1], "rounds") == 0)
+        return cmd_rounds(argc, argv, "/proc/self/exe");
     if (argc == 7 && strcmp(argv[1], "fresh") == 0)
         return cmd_fresh(argv, "/proc/self/exe");
     if (argc == 6 && strcmp(argv[1], "once") == 0)

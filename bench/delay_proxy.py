@@ -27,15 +27,19 @@ def question(msg):
 
 
 class Upstream(asyncio.DatagramProtocol):
-    def __init__(self, client, peer, front):
-        self.client, self.peer, self.front = client, peer, front
-
-    def datagram_received(self, data, addr):
-        self.front.transport.sendto(data, self.peer)
-        self.transport.close()
+    """one socket to the upstream for every query: a socket per query costs
+    the event loop enough, with dozens of parallel queries, to delay the
+    next ones by more than the injected delay"""
+    def __init__(self, front):
+        self.front, self.waiting = front, {}
 
     def connection_made(self, transport):
         self.transport = transport
+
+    def datagram_received(self, data, addr):
+        key = (data[:2], question(data))
+        if key in self.waiting:
+            self.front.transport.sendto(data, self.waiting.pop(key))
 
 
 class Front(asyncio.DatagramProtocol):
@@ -44,20 +48,18 @@ class Front(asyncio.DatagramProtocol):
 
     def datagram_received(self, data, peer):
         log.write("%.6f %s\n" % (time.monotonic(), question(data)))
-        loop = asyncio.get_running_loop()
-        loop.call_later(delay_ms / 1000.0, lambda: asyncio.ensure_future(self.forward(data, peer)))
+        asyncio.get_running_loop().call_later(delay_ms / 1000.0, self.forward, data, peer)
 
-    async def forward(self, data, peer):
-        loop = asyncio.get_running_loop()
-        transport, proto = await loop.create_datagram_endpoint(
-            lambda: Upstream(None, peer, self), remote_addr=(upstream, 53))
-        transport.sendto(data)
-        loop.call_later(5, transport.close)
+    def forward(self, data, peer):
+        if len(self.up.waiting) < 10000:
+            self.up.waiting[(data[:2], question(data))] = peer
+            self.up.transport.sendto(data)
 
 
 async def main():
     loop = asyncio.get_running_loop()
-    await loop.create_datagram_endpoint(Front, local_addr=(listen, 53))
+    _, front = await loop.create_datagram_endpoint(Front, local_addr=(listen, 53))
+    _, front.up = await loop.create_datagram_endpoint(lambda: Upstream(front), remote_addr=(upstream, 53))
     await asyncio.Event().wait()
 
 asyncio.run(main())

@@ -37,6 +37,46 @@ echo "== sequential round trips per decision (warm forwarder, $DELAY_MS ms injec
 echo "(a CNAME costs libunbound a query of its own for the target, so chains take a round"
 echo " trip more than the three rounds danehop asks in; a bogus answer is re-fetched by the"
 echo " validator before it gives up)"
+
+# the issue 12 table: per case, a fresh process (what Exim pays on every
+# delivery: dlopen + context + decision, empty caches) beside a warm one,
+# and Postfix's posttls-finger (Debian's, unpacked by the tests) up to its
+# first host decided: from its MX query to the last try of the first TLSA
+# name it asks, plus one delay (its process start is not counted)
+cases="seed:example.com signed-host:direct.example.com 3-mx:multi.example.com
+cname-1hop:chain.example.com cname-5hop:chain5.example.com bogus-tlsa:bogustlsa.example.com"
+FRESH_RUNS=${FRESH_RUNS:-9}
+PF_ROOT=${PF_ROOT:-/var/cache/danehop-test/postfix/root}
+names=$(for c in $cases; do printf '%s ' "${c#*:}"; done)
+warm=$("$build/bench/bench_decide" rtt "$DANEHOP_LAB_TRUST_ANCHOR" 127.53.0.4 "$DELAY_MS" $names)
+fresh=$("$build/bench/bench_fresh" rounds "$FRESH_RUNS" "$build/.libs/libdanehop.so" \
+    "$DANEHOP_LAB_TRUST_ANCHOR" 127.53.0.4 "$DELAY_MS" $names)
+postfix_rt() { # domain: median round trips of posttls-finger's first host decided
+    local i
+    [ -x "$PF_ROOT/usr/sbin/posttls-finger" ] || { echo -; return; }
+    printf 'nameserver 127.53.0.4\noptions trust-ad edns0\n' > "$lab/pf-resolv.conf"
+    mkdir -p "$lab/pf-cfg" && touch "$lab/pf-cfg/main.cf"
+    for i in $(seq 1 "${POSTFIX_RUNS:-5}"); do
+        : > "$lab/proxy.log"
+        LD_LIBRARY_PATH=$PF_ROOT/usr/lib/postfix MAIL_CONFIG=$lab/pf-cfg unshare -m sh -c \
+            "mount --bind '$lab/pf-resolv.conf' /etc/resolv.conf &&
+             exec '$PF_ROOT/usr/sbin/posttls-finger' -c -l dane -t 2 -T 2 '$1'" > /dev/null 2>&1 || true
+        awk -v d="$DELAY_MS" 'NR == 1 { t0 = $1 } /\/52$/ && tlsa == "" { tlsa = $2 }
+            $2 == tlsa { end = $1 } END { if (tlsa != "") printf "%.1f\n", (end - t0) * 1000 / d + 1 }' \
+            "$lab/proxy.log"
+    done | sort -n | awk '{ v[NR] = $1 } END { print NR ? v[int((NR + 1) / 2)] : "-" }'
+}
+echo
+echo "== sequential round trips per case ($DELAY_MS ms per query; fresh: median of $FRESH_RUNS processes)"
+printf '%-12s %-24s %14s %13s %16s\n' case domain "danehop fresh" "danehop warm" "postfix (first)"
+for c in $cases; do
+    d=${c#*:}
+    printf '%-12s %-24s %14s %13s %16s\n' "${c%%:*}" "$d" \
+        "$(echo "$fresh" | awk -v d="$d" '$1 == d { print $2 }')" \
+        "$(echo "$warm" | awk -v d="$d" '$1 == d { print $4 }')" "$(postfix_rt "$d")"
+done
+echo "(round trips = time / injected delay; fresh = dlopen + context + decision in a new process;"
+echo " warm = zone keys cached, the names not; postfix trusts its forwarder's AD bit, danehop validates)"
 kill "$proxy"; proxy=
 echo
 echo "== the Exim case: a fresh process per decision"

@@ -15,7 +15,8 @@
 #        /var/cache/danehop-test/postfix; the tests run it from there with
 #        their own configuration (its libraries are listed above). The
 #        postfix user and postdrop group it needs are created.
-# Checks: valgrind; clang-format (.ci/run checks the code style).
+# Checks: valgrind; clang-format (.ci/run checks the code style);
+#        systemd-analyze (systemd), for the unit files (no systemd running needed).
 # Debian 13: debootstrap (tests/pkg/trixie.test makes a trixie chroot with
 #        it, cached in /var/cache/danehop-test/trixie; the trixie archive
 #        keys come with Debian 12's debian-archive-keyring).
@@ -34,6 +35,8 @@ debhelper dpkg-dev lintian fakeroot git debootstrap debian-archive-keyring
 libdb5.3 libicu72 libnsl2 libsasl2-2 libssl3 netbase"
 # Fuzzing: clang's libFuzzer ("make fuzz"; outside CI, the corpora run in make check)
 pkgs="$pkgs clang"
+# Unit files: systemd-analyze verify and security (no running systemd needed)
+pkgs="$pkgs systemd"
 
 missing=""
 # Exim built from Debian's sources with OpenSSL and GnuTLS (with libssl-dev

@@ -73,6 +73,11 @@ static const danehop_api_v0 table = {
     .log_line = danehop_log_line,
     .decision_match = danehop_decision_match,
     .match_name = danehop_match_name,
+    .ctx_error_code = danehop_ctx_error_code,
+    .error_name = danehop_error_name,
+    .decision_error = danehop_decision_error,
+    .host_error = danehop_host_error,
+    .host_mandatory = danehop_host_mandatory,
 };
 
 /* one generation per SONAME: a library serves the table of its own ABI only */

@@ -447,7 +447,7 @@ int danehop_ctx_load_config(danehop_ctx *ctx, const char *path)
         return dh_resolver_error(ctx, "%s", err);
     if (apply(ctx, c) != 0) {
         dh_config_free(c);
-        return dh_resolver_error(ctx, "configuration %s: out of memory", path);
+        return dh_resolver_fail(ctx, DANEHOP_E_NOMEM, "configuration %s: out of memory", path);
     }
     return 0;
 }
@@ -486,7 +486,7 @@ int dh_config_refresh(danehop_ctx *ctx)
     }
     if (apply(ctx, c) != 0) {
         dh_config_free(c);
-        return dh_resolver_error(ctx, "configuration: out of memory");
+        return dh_resolver_fail(ctx, DANEHOP_E_NOMEM, "configuration: out of memory");
     }
     return 0;
 }

@@ -128,6 +128,30 @@ char *danehop_ctx_describe(const danehop_ctx *ctx);
 /* danehop_ctx_error - the last error on ctx ("" if none) */
 const char *danehop_ctx_error(const danehop_ctx *ctx);
 
+/*
+ * Error codes beside the reason strings, so that a shim chooses "try again"
+ * or "give up" without reading English. Every code but DANEHOP_E_INPUT is
+ * temporary: the mail waits (a broken configuration is fixed by the admin,
+ * and the mail must still be there then). Never a reason to deliver with
+ * less security.
+ */
+typedef enum {
+    DANEHOP_E_OK = 0,  /* no error */
+    DANEHOP_E_DNS,     /* a DNS lookup failed: SERVFAIL, bogus, indeterminate, malformed */
+    DANEHOP_E_TIMEOUT, /* the DNS answers did not arrive in time */
+    DANEHOP_E_POLICY,  /* a policy rule forbids delivery now (mandatory DANE not met) */
+    DANEHOP_E_CONFIG,  /* the configuration or the resolver set-up is unusable */
+    DANEHOP_E_INPUT,   /* the caller's input is unusable (name, address literal, port) */
+    DANEHOP_E_NOMEM,   /* out of memory */
+    DANEHOP_E_INTERNAL /* an internal limit or error */
+} danehop_error;
+
+/* danehop_ctx_error_code - the code of this thread's last failed call on ctx
+ * (DANEHOP_E_OK if none); like danehop_ctx_error, kept until the next failure */
+danehop_error danehop_ctx_error_code(const danehop_ctx *ctx);
+/* "ok", "dns", "timeout", "policy", "config", "input", "nomem", "internal" */
+const char *danehop_error_name(danehop_error e);
+
 /* ---- resolving ---------------------------------------------------------- */
 
 /*
@@ -174,6 +198,14 @@ size_t danehop_decision_host_count(const danehop_decision *d);
 /* hosts in MX preference order; NULL when i is out of range */
 const danehop_host *danehop_decision_host(const danehop_decision *d, size_t i);
 
+/*
+ * danehop_decision_error - why a decision defers: DANEHOP_E_OK unless the
+ * status is DANEHOP_STATUS_DEFER; then DANEHOP_E_TIMEOUT when only
+ * timeouts stood in the way, DANEHOP_E_POLICY when a mandatory rule did,
+ * DANEHOP_E_CONFIG when the resolver does not validate, and so on.
+ */
+danehop_error danehop_decision_error(const danehop_decision *d);
+
 /* "dane", "encrypt", "may", "defer", "noaddress" */
 const char *danehop_action_name(danehop_action a);
 
@@ -214,6 +246,17 @@ const char *danehop_host_address(const danehop_host *h, size_t i);
  */
 size_t danehop_host_hop_count(const danehop_host *h);
 int danehop_host_hop(const danehop_host *h, size_t i, const char **name, const char **cname, int *secure);
+/*
+ * danehop_host_error - why a host is deferred: DANEHOP_E_OK unless its
+ * action is DANEHOP_ACTION_DEFER; DANEHOP_E_POLICY when only a mandatory
+ * rule keeps it out (an MTA's own DANE would not), DANEHOP_E_CONFIG when a
+ * rule cannot be evaluated, DANEHOP_E_DNS when its lookups failed
+ * (timeouts included).
+ */
+danehop_error danehop_host_error(const danehop_host *h);
+/* danehop_host_mandatory - whether mandatory DANE applies to the host (the
+ * request's policy or a rule): anything but dane is then deferred */
+int danehop_host_mandatory(const danehop_host *h);
 
 /* ---- the host a connection is for ------------------------------------------ */
 
@@ -395,6 +438,12 @@ typedef struct danehop_api_v0 {
     const danehop_host *(*decision_match)(const danehop_decision *d, const char *name, const char *address,
                                           danehop_match *how);
     const char *(*match_name)(danehop_match m);
+    /* the error codes (appended: check size) */
+    danehop_error (*ctx_error_code)(const danehop_ctx *ctx);
+    const char *(*error_name)(danehop_error e);
+    danehop_error (*decision_error)(const danehop_decision *d);
+    danehop_error (*host_error)(const danehop_host *h);
+    int (*host_mandatory)(const danehop_host *h);
 } danehop_api_v0;
 
 const danehop_api_v0 *danehop_api(unsigned abi_version);

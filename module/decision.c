@@ -122,6 +122,59 @@ const char *danehop_status_name(danehop_status s)
     return "defer";
 }
 
+const char *danehop_error_name(danehop_error e)
+{
+    switch (e) {
+    case DANEHOP_E_OK: return "ok";
+    case DANEHOP_E_DNS: return "dns";
+    case DANEHOP_E_TIMEOUT: return "timeout";
+    case DANEHOP_E_POLICY: return "policy";
+    case DANEHOP_E_CONFIG: return "config";
+    case DANEHOP_E_INPUT: return "input";
+    case DANEHOP_E_NOMEM: return "nomem";
+    case DANEHOP_E_INTERNAL: return "internal";
+    }
+    return "internal";
+}
+
+int danehop_host_mandatory(const danehop_host *h) { return h->mandatory; }
+
+danehop_error danehop_host_error(const danehop_host *h)
+{
+    if (h->action != DANEHOP_ACTION_DEFER)
+        return DANEHOP_E_OK;
+    return h->error != DANEHOP_E_OK ? h->error : DANEHOP_E_DNS;
+}
+
+/*
+ * danehop_decision_error - what stood in the way, from what the decision
+ * recorded: an explicit cause first, then the hosts' own causes when none
+ * of them was a DNS failure, then the answers (only timeouts: TIMEOUT).
+ */
+danehop_error danehop_decision_error(const danehop_decision *d)
+{
+    danehop_error first = DANEHOP_E_OK;
+    size_t i;
+
+    if (d->status != DANEHOP_STATUS_DEFER)
+        return DANEHOP_E_OK;
+    if (d->error != DANEHOP_E_OK)
+        return d->error;
+    for (i = 0; i < d->nhosts; i++) {
+        danehop_error e = danehop_host_error(&d->hosts[i]);
+
+        if (e == DANEHOP_E_DNS || (e == DANEHOP_E_OK && d->hosts[i].action != DANEHOP_ACTION_NOADDRESS)) {
+            first = DANEHOP_E_OK;
+            break;
+        }
+        if (first == DANEHOP_E_OK)
+            first = e;
+    }
+    if (first != DANEHOP_E_OK)
+        return first;
+    return d->timeouts > 0 && d->dns_errors == 0 ? DANEHOP_E_TIMEOUT : DANEHOP_E_DNS;
+}
+
 const char *danehop_action_name(danehop_action a)
 {
     switch (a) {

@@ -62,6 +62,8 @@ struct danehop_host {
     const char **addrs;
     size_t nhops;
     dh_hop *hops;
+    danehop_error error; /* why a deferred host is deferred; 0: DNS */
+    int mandatory;       /* mandatory DANE applies (request or rule) */
 };
 
 struct danehop_decision {
@@ -88,6 +90,9 @@ struct danehop_decision {
     size_t nqueries;
     size_t queries_cap;
     dh_query_log *queries;
+    danehop_error error; /* set where a defer is not DNS's doing */
+    unsigned dns_errors; /* answers that were errors, timeouts apart */
+    unsigned timeouts;   /* answers that did not come in time */
 };
 
 /* dh_decision_new - an empty decision, or NULL when out of memory */

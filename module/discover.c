@@ -56,7 +56,7 @@ typedef struct job {
 
 static int input_error(danehop_ctx *ctx, const char *what, const char *name, dh_name_status st)
 {
-    return dh_resolver_error(ctx, "%s \"%.300s\": %s", what, name, dh_name_strerror(st));
+    return dh_resolver_fail(ctx, DANEHOP_E_INPUT, "%s \"%.300s\": %s", what, name, dh_name_strerror(st));
 }
 
 static long long round_deadline(const job *j)
@@ -81,6 +81,11 @@ static void run_round(job *j, dh_batch *b)
 
         dh_decision_log_query(j->d, j->d->rounds, a->qname, dh_type_name(a->qtype),
                               dh_ans_describe(a, why, sizeof(why)));
+        /* for danehop_decision_error: timeouts apart from other failures */
+        if (a->kind == DH_ANS_TIMEOUT)
+            j->d->timeouts++;
+        else if (dh_ans_is_error(a))
+            j->d->dns_errors++;
         if (a->res != NULL && !dh_ans_is_error(a)) {
             if (a->res->ttl < j->min_ttl)
                 j->min_ttl = a->res->ttl < 0 ? 0 : a->res->ttl;
@@ -188,6 +193,7 @@ static long mx_records(danehop_decision *d, const struct ub_result *r, mx_rec **
         return -1;
     }
     if ((recs = calloc(n, sizeof(*recs))) == NULL) {
+        d->error = DANEHOP_E_NOMEM;
         mx_defer(d, "out of memory");
         return -1;
     }
@@ -352,12 +358,14 @@ static void mandatory(job *j)
     for (i = 0; i < j->nwork; i++) {
         danehop_host *h = j->work[i].out;
 
+        h->mandatory = j->work[i].mandatory;
         if (!j->work[i].mandatory || (h->action != DANEHOP_ACTION_MAY && h->action != DANEHOP_ACTION_ENCRYPT))
             continue;
         h->reason =
             dh_arena_printf(d->arena, "mandatory DANE%s%s%s, but %s", j->work[i].rule ? " (" : "",
                             j->work[i].rule ? j->work[i].rule : "", j->work[i].rule ? ")" : "", h->reason);
         h->action = DANEHOP_ACTION_DEFER;
+        h->error = DANEHOP_E_POLICY;
         h->sni = NULL;
     }
 }
@@ -386,6 +394,7 @@ static void host_rules(job *j)
                                        "policy rule at line %u cannot be evaluated for "
                                        "%s (regex match limit): refusing to guess",
                                        m.line, w->name));
+            w->out->error = DANEHOP_E_CONFIG;
             continue;
         }
         if (m.rule == NULL)
@@ -434,6 +443,10 @@ static int probe_ok(job *j, const dh_answer *a)
         return 1;
     }
     j->d->status = DANEHOP_STATUS_DEFER;
+    /* an insecure or bogus root: the trust anchor or the resolver is set up
+     * wrong; no answer at all is a DNS failure (timeout, SERVFAIL) */
+    if (!dh_ans_is_error(a) || a->kind == DH_ANS_BOGUS)
+        j->d->error = DANEHOP_E_CONFIG;
     set_reason(j->d,
                "the resolver does not validate DNSSEC (root DNSKEY: %s): check the trust anchor, "
                "and that the forwarders pass DNSSEC records; refusing to decide",
@@ -497,6 +510,7 @@ static void address_round(job *j, dh_batch *b1, dh_batch *b2, const char *host)
             dh_walk(j->d, w, b1);
         } else if (dh_walk_queue(w, b2) != 0) {
             host_final(j, w, DANEHOP_ACTION_DEFER, "too many lookups in one decision");
+            w->out->error = DANEHOP_E_INTERNAL;
         }
     }
     run_round(j, b2);
@@ -513,8 +527,10 @@ static void tlsa_round(job *j, dh_batch *b3)
     for (i = 0; i < j->nwork; i++) {
         dh_host_work *w = &j->work[i];
 
-        if (!w->decided && dh_candidate_queue(w, b3, j->d->port) != 0)
+        if (!w->decided && dh_candidate_queue(w, b3, j->d->port) != 0) {
             host_final(j, w, DANEHOP_ACTION_DEFER, "too many lookups in one decision");
+            w->out->error = DANEHOP_E_INTERNAL;
+        }
     }
     run_round(j, b3);
     for (i = 0; i < j->nwork; i++)
@@ -528,6 +544,7 @@ static void run(job *j, const char *host)
 
     if (b1 == NULL || b2 == NULL || b3 == NULL) {
         j->d->status = DANEHOP_STATUS_DEFER;
+        j->d->error = DANEHOP_E_NOMEM;
         set_reason(j->d, "out of memory");
     } else if (j->d->exempt) {
         exempt(j, host);
@@ -560,15 +577,15 @@ int danehop_resolve(danehop_ctx *ctx, const char *domain, const char *host, unsi
     *out = NULL;
     memset(&dm, 0, sizeof(dm));
     if (domain == NULL && host == NULL)
-        return dh_resolver_error(ctx, "nothing to resolve: give a domain, a host, or both");
+        return dh_resolver_fail(ctx, DANEHOP_E_INPUT, "nothing to resolve: give a domain, a host, or both");
     if (domain != NULL && (st = dh_name_check(domain, ndomain)) != DH_NAME_OK)
         return input_error(ctx, "domain", domain, st);
     if (host != NULL && (st = dh_name_check(host, nhost)) != DH_NAME_OK)
         return input_error(ctx, "host", host, st);
     if (port < 1 || port > 65535)
-        return dh_resolver_error(ctx, "port %u: must be 1 to 65535", port);
+        return dh_resolver_fail(ctx, DANEHOP_E_INPUT, "port %u: must be 1 to 65535", port);
     if (policy != DANEHOP_POLICY_OPPORTUNISTIC && policy != DANEHOP_POLICY_MANDATORY)
-        return dh_resolver_error(ctx, "unknown policy %d", (int) policy);
+        return dh_resolver_fail(ctx, DANEHOP_E_INPUT, "unknown policy %d", (int) policy);
     if (dh_config_refresh(ctx) != 0)
         return -1;
     rules = ctx->config ? ctx->config->rules : NULL;
@@ -599,7 +616,7 @@ int danehop_resolve(danehop_ctx *ctx, const char *domain, const char *host, unsi
     if (dh_resolver_get(ctx) == NULL)
         return -1;
     if ((d = dh_decision_new()) == NULL)
-        return dh_resolver_error(ctx, "out of memory");
+        return dh_resolver_fail(ctx, DANEHOP_E_NOMEM, "out of memory");
     d->domain = domain ? dh_arena_strdup(d->arena, ndomain) : NULL;
     d->host_request = host ? dh_arena_strdup(d->arena, nhost) : NULL;
     d->port = port;
@@ -621,14 +638,14 @@ int danehop_resolve(danehop_ctx *ctx, const char *domain, const char *host, unsi
     if (d->hosts == NULL || j.work == NULL) {
         free(j.work);
         danehop_decision_free(d);
-        return dh_resolver_error(ctx, "out of memory");
+        return dh_resolver_fail(ctx, DANEHOP_E_NOMEM, "out of memory");
     }
     run(&j, host ? nhost : NULL);
     free(j.work);
     if (dh_arena_exhausted(d->arena)) {
         /* a half-built decision must not be acted on */
         danehop_decision_free(d);
-        return dh_resolver_error(ctx, "decision too large or out of memory");
+        return dh_resolver_fail(ctx, DANEHOP_E_NOMEM, "decision too large or out of memory");
     }
     for (i = 0; i < d->nhosts; i++)
         if (d->hosts[i].action == DANEHOP_ACTION_DEFER && j.min_ttl > DH_CACHE_DEFER_TTL)

@@ -34,6 +34,7 @@
 #include <time.h>
 #include <unbound.h>
 
+#include "prefetch.h"
 #include "transport.h"
 
 struct dh_ticket {
@@ -185,6 +186,7 @@ static void callback(void *data, int err, struct ub_result *res)
     danehop_ctx *ctx = t->ctx;
     dh_batch *b;
 
+    dh_prefetch_answer(ctx->ub, err == 0 ? res : NULL);
     pthread_mutex_lock(&ctx->qlock);
     if ((b = t->batch) == NULL) {
         /* orphaned: the batch gave up on this answer; it stays parked on
@@ -261,6 +263,7 @@ static void send_one(dh_batch *b, danehop_ctx *ctx, struct ub_ctx *ub, size_t i)
     pthread_mutex_unlock(&ctx->qlock);
     /* another thread's ub_process() may answer (and free t) before this
      * returns: the id is kept only while the ticket is still pending */
+    dh_prefetch_question(ub, b->names[i], a->qtype);
     r = dh_transport_send(ub, b->names[i], a->qtype, t, callback, &id);
     pthread_mutex_lock(&ctx->qlock);
     if (r != 0) {

@@ -60,7 +60,8 @@ static void json_host(dh_buf *b, const danehop_host *h)
     }
     dh_buf_add(b, "],\"reason\":");
     dh_buf_json_string(b, danehop_host_reason(h));
-    dh_buf_add(b, "}");
+    dh_buf_printf(b, ",\"error\":\"%s\",\"mandatory\":%s}", danehop_error_name(danehop_host_error(h)),
+                  h->mandatory ? "true" : "false");
 }
 
 char *danehop_decision_json(const danehop_decision *d)
@@ -81,6 +82,7 @@ char *danehop_decision_json(const danehop_decision *d)
     dh_buf_json_string(&b, d->rule);
     dh_buf_add(&b, ",\"reason\":");
     dh_buf_json_string(&b, danehop_decision_reason(d));
+    dh_buf_printf(&b, ",\"error\":\"%s\"", danehop_error_name(danehop_decision_error(d)));
     dh_buf_add(&b, ",\"hosts\":[");
     for (i = 0; i < d->nhosts; i++) {
         if (i)

@@ -35,6 +35,7 @@
 #include "cache.h"
 #include "conffile.h"
 #include "query.h"
+#include "ubtune.h"
 
 static pthread_mutex_t config_lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -43,16 +44,36 @@ int danehop_abi_version(void) { return DANEHOP_ABI_VERSION; }
 const char *danehop_version(void) { return PACKAGE_VERSION; }
 
 static _Thread_local char last_error[DH_ERR_MAX];
+static _Thread_local danehop_error last_code;
 
 int dh_resolver_error(danehop_ctx *ctx, const char *fmt, ...)
 {
     va_list ap;
 
     (void) ctx;
+    last_code = DANEHOP_E_CONFIG;
     va_start(ap, fmt);
     vsnprintf(last_error, sizeof(last_error), fmt, ap);
     va_end(ap);
     return -1;
+}
+
+int dh_resolver_fail(danehop_ctx *ctx, danehop_error code, const char *fmt, ...)
+{
+    va_list ap;
+
+    (void) ctx;
+    last_code = code;
+    va_start(ap, fmt);
+    vsnprintf(last_error, sizeof(last_error), fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+danehop_error danehop_ctx_error_code(const danehop_ctx *ctx)
+{
+    (void) ctx;
+    return last_code;
 }
 
 const char *dh_resolver_last_error(void) { return last_error; }
@@ -158,7 +179,7 @@ static int set_path(danehop_ctx *ctx, char **slot, const char *path, const char 
     if (access(path, R_OK) != 0)
         return dh_resolver_error(ctx, "%s %s: %s", what, path, strerror(errno));
     if ((copy = strdup(path)) == NULL)
-        return dh_resolver_error(ctx, "out of memory");
+        return dh_resolver_fail(ctx, DANEHOP_E_NOMEM, "out of memory");
     free(*slot);
     *slot = copy;
     drop_ub(ctx);
@@ -195,7 +216,7 @@ int danehop_ctx_add_forwarder(danehop_ctx *ctx, const char *addr)
         if (!strchr("0123456789abcdefABCDEF.:@", addr[i]))
             return dh_resolver_error(ctx, "forwarder %s: not an IP address (optionally @port)", addr);
     if ((ctx->res.forwarders[ctx->res.nforwarders] = strdup(addr)) == NULL)
-        return dh_resolver_error(ctx, "out of memory");
+        return dh_resolver_fail(ctx, DANEHOP_E_NOMEM, "out of memory");
     ctx->res.nforwarders++;
     drop_ub(ctx);
     return 0;
@@ -265,14 +286,15 @@ static struct ub_ctx *build(danehop_ctx *ctx)
     int r, i;
 
     if (ub == NULL) {
-        dh_resolver_error(ctx, "cannot create a libunbound context (out of memory?)");
+        dh_resolver_fail(ctx, DANEHOP_E_NOMEM, "cannot create a libunbound context (out of memory?)");
         return NULL;
     }
     /* before anything else: threads, never a forked helper process */
     if ((r = ub_ctx_async(ub, 1)) != 0) {
-        dh_resolver_error(ctx, "libunbound: cannot use a thread: %s", ub_strerror(r));
+        dh_resolver_fail(ctx, DANEHOP_E_INTERNAL, "libunbound: cannot use a thread: %s", ub_strerror(r));
         goto fail;
     }
+    dh_ubtune(ub);
     /* generic reasons for bogus answers help nobody: ask for details */
     ub_ctx_set_option(ub, "val-log-level:", "2");
     if (ctx->res.unbound_conf != NULL) {

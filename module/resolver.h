@@ -82,10 +82,13 @@ void dh_resolver_reset(danehop_ctx *ctx);
 /* dh_resolver_cache - the context's decision cache, created on first use */
 struct dh_cache *dh_resolver_cache(danehop_ctx *ctx);
 /*
- * dh_resolver_error - set this thread's last error (printf style); returns
- * -1. Errors are per thread, like errno, so threads sharing a context do
+ * dh_resolver_error - set this thread's last error (printf style), a
+ * configuration error (DANEHOP_E_CONFIG); returns -1. Errors are per thread, like errno, so threads sharing a context do
  * not see each other's.
  */
 int dh_resolver_error(danehop_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* dh_resolver_fail - the same with an error code (dh_resolver_error: DANEHOP_E_CONFIG) */
+int dh_resolver_fail(danehop_ctx *ctx, danehop_error code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 #endif

@@ -9,6 +9,7 @@
  */
 #include "transport.h"
 
+#include <stddef.h>
 #include <unbound.h>
 
 int dh_transport_send(struct ub_ctx *ub, const char *name, int qtype, void *data, dh_transport_cb cb, int *id)
@@ -21,3 +22,8 @@ int dh_transport_fd(struct ub_ctx *ub) { return ub_fd(ub); }
 int dh_transport_process(struct ub_ctx *ub) { return ub_process(ub); }
 
 int dh_transport_cancel(struct ub_ctx *ub, int id) { return ub_cancel(ub, id); }
+
+void dh_transport_hint(struct ub_ctx *ub, const char *name, int qtype, void *data, dh_transport_cb cb)
+{
+    (void) ub_resolve_async(ub, name, qtype, 1 /* IN */, data, cb, NULL);
+}

@@ -10,6 +10,7 @@
  *   int dh_transport_fd(struct ub_ctx *ub);
  *   int dh_transport_process(struct ub_ctx *ub);
  *   int dh_transport_cancel(struct ub_ctx *ub, int id);
+ *   void dh_transport_hint(struct ub_ctx *ub, const char *name, int qtype, void *data, dh_transport_cb cb);
  *
  * DESCRIPTION
  *   The four calls query.c makes to move DNS questions and answers, and
@@ -19,6 +20,9 @@
  *   of dh_transport_fd() is readable; dh_transport_cancel() withdraws a
  *   question whose answer is no longer wanted. They mean exactly what
  *   ub_resolve_async(), ub_process(), ub_fd() and ub_cancel() mean.
+ *   dh_transport_hint() asks a question only to warm libunbound's cache
+ *   (prefetch.c): no decision reads its answer, so the harness makes it
+ *   a no-op.
  *
  *   This is the link seam of the DNS-answer harness (tests/harness/): the
  *   test program defines these four functions itself and so replays canned
@@ -41,5 +45,6 @@ int dh_transport_send(struct ub_ctx *ub, const char *name, int qtype, void *data
 int dh_transport_fd(struct ub_ctx *ub);
 int dh_transport_process(struct ub_ctx *ub);
 int dh_transport_cancel(struct ub_ctx *ub, int id);
+void dh_transport_hint(struct ub_ctx *ub, const char *name, int qtype, void *data, dh_transport_cb cb);
 
 #endif

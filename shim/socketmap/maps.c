@@ -3,26 +3,51 @@
  * maps.c - the socketmap maps danehopd answers
  *
  * DESCRIPTION
- *   tlspolicy maps a decision to Postfix's TLS policy levels, leaving the
- *   per-host DANE work to Postfix, whose own DANE is RFC 7672-correct:
- *     every usable host dane          OK dane-only
- *     some host dane                  OK dane      (Postfix decides per host)
- *     every usable host encrypt       OK encrypt
- *     DANE does not apply             NOTFOUND     (Postfix's default level)
- *     the decision defers             TEMP reason  (Postfix: 4.7.5, deferred)
- *     ... because of a timeout        TIMEOUT reason
- *   With fingerprints on, a domain whose dane hosts publish only "3 1 1"
- *   records is answered "OK fingerprint match=...|..." (Postfix with
- *   smtp_tls_fingerprint_digest = sha256 accepts exactly those keys).
+ *   tlspolicy answers Postfix's smtp_tls_policy_maps so that Postfix's own
+ *   per-host DANE (RFC 7672-correct, and re-validated at connection time)
+ *   handles every host, and never with a level that lets Postfix use a
+ *   host danehop deferred:
+ *     every usable host under mandatory DANE    OK dane-only
+ *     a host held back by a policy rule only    OK dane-only (Postfix's
+ *                                               "dane" would use it)
+ *     DANE applies to a host, or a host defers  OK dane  (Postfix redoes
+ *       for DNS reasons (TLSA SERVFAIL, bogus)  the lookups: dane hosts
+ *                                               verified, unusable TLSA
+ *                                               encrypted, failed TLSA
+ *                                               lookups skipped)
+ *     DANE applies to no host, none deferred    NOTFOUND (Postfix's default)
+ *     the whole domain defers                   TEMP reason
+ *     ... and only timeouts stood in the way    TIMEOUT reason
+ *   "OK encrypt" is never answered: at that level Postfix looks up no TLSA
+ *   and would deliver unauthenticated to a host whose TLSA lookup failed.
+ *   "OK dane-only" is never answered for an insecure MX RRset (half-DANE):
+ *   Postfix defers those; "dane" with smtp_tls_dane_insecure_mx_policy =
+ *   dane does half-DANE itself.
+ *   With fingerprints on, a domain whose hosts are all dane with only
+ *   "3 1 1" records is answered "OK fingerprint match=...|..." (Postfix
+ *   with smtp_tls_fingerprint_digest = sha256 accepts exactly those keys).
+ *
+ *   Next-hop keys are parsed the way Postfix writes them (host_port(3)):
+ *   domain, domain:port, domain:service, [host], [host]:port,
+ *   [host]:service, [192.0.2.1], [ipv6:2001:db8::1]:25, [2001:db8::1]:25.
+ *   An IP literal is answered NOTFOUND (DANE does not apply, RFC 7672
+ *   section 2.2); a bracketed host is a non-MX destination (section 2.2.2).
+ *
+ *   TEMP, TIMEOUT or PERM follows the library's error codes, never its
+ *   English: only unusable input is PERM.
  *
  *   The key=value forms percent-encode spaces, '%', ',', '|', '=' and any
  *   byte outside printable ASCII in values.
  */
 #include "maps.h"
 
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "buf.h"
 
@@ -84,38 +109,97 @@ static void add_host(dh_buf *b, const danehop_host *h, const char *prefix)
         dh_buf_add(b, "-");
     dh_buf_printf(b, " %sreason=", prefix);
     add_value(b, danehop_host_reason(h));
+    dh_buf_printf(b, " %serror=%s", prefix, danehop_error_name(danehop_host_error(h)));
 }
 
-static int is_timeout(const char *reason) { return strstr(reason, "timeout") != NULL; }
-
-static void defer_reply(char *reply, const char *reason)
+/* defer_reply - TEMP, or TIMEOUT when only timeouts stood in the way */
+static void defer_reply(char *reply, danehop_error e, const char *reason)
 {
-    snprintf(reply, MAP_MAX_REPLY, "%s %.1000s", is_timeout(reason) ? "TIMEOUT" : "TEMP", reason);
+    snprintf(reply, MAP_MAX_REPLY, "%s %.1000s", e == DANEHOP_E_TIMEOUT ? "TIMEOUT" : "TEMP", reason);
 }
 
-/* split_port - "name:port" or "[name]:port" into name (no brackets) and port */
-static int split_port(char *key, unsigned *port, int *bracketed)
-{
-    char *colon = strrchr(key, ':');
-    size_t len;
+typedef struct nexthop {
+    char *name;    /* host or domain, brackets and "ipv6:" removed */
+    unsigned port; /* 25 unless given */
+    int bracketed; /* [name]: no MX lookup */
+    int literal;   /* an IP address: DANE does not apply */
+} nexthop;
 
-    *port = 25;
-    *bracketed = 0;
-    if (colon != NULL && colon[1] != '\0' && strspn(colon + 1, "0123456789") == strlen(colon + 1)) {
-        unsigned long p = strtoul(colon + 1, NULL, 10);
+/* service_port - a port number or a service name, as Postfix resolves it */
+static int service_port(const char *svc, unsigned *port)
+{
+    static const struct {
+        const char *name;
+        unsigned port;
+    } known[] = {{"smtp", 25}, {"submission", 587}, {"submissions", 465}, {"smtps", 465}};
+    size_t i;
+
+    if (*svc == '\0') {
+        *port = 25;
+        return 0;
+    }
+    if (strspn(svc, "0123456789") == strlen(svc)) {
+        unsigned long p = strlen(svc) <= 5 ? strtoul(svc, NULL, 10) : 0;
 
         if (p < 1 || p > 65535)
             return -1;
         *port = (unsigned) p;
-        *colon = '\0';
+        return 0;
     }
-    len = strlen(key);
-    if (len >= 2 && key[0] == '[' && key[len - 1] == ']') {
-        memmove(key, key + 1, len - 2);
-        key[len - 2] = '\0';
-        *bracketed = 1;
+    for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+        if (strcasecmp(svc, known[i].name) == 0) {
+            *port = known[i].port;
+            return 0;
+        }
+    if (strlen(svc) <= 64) {
+        struct servent se, *res = NULL;
+        char buf[1024];
+
+        if (getservbyname_r(svc, "tcp", &se, buf, sizeof(buf), &res) == 0 && res != NULL) {
+            *port = ntohs((uint16_t) res->s_port);
+            return 0;
+        }
     }
-    return *key ? 0 : -1;
+    return -1;
+}
+
+/*
+ * parse_nexthop - split a next-hop key in place, like Postfix's host_port():
+ * "[host]:service", "[host]:", "[host]", "[ipv6:addr]...", "host:service",
+ * "host:", "host"; copy (as large as key) keeps the key whole
+ */
+static int parse_nexthop(char *key, nexthop *nh, char *copy)
+{
+    const char *svc = "";
+    char *end;
+    unsigned char addr[16];
+
+    /* the key as given, for messages: parsing cuts it up */
+    strcpy(copy, key);
+    memset(nh, 0, sizeof(*nh));
+    if (key[0] == '[') {
+        nh->name = key + 1;
+        if (strncasecmp(nh->name, "ipv6:", 5) == 0)
+            nh->name += 5;
+        if ((end = strchr(nh->name, ']')) == NULL)
+            return -1;
+        *end++ = '\0';
+        if (*end == ':')
+            svc = end + 1;
+        else if (*end != '\0')
+            return -1;
+        nh->bracketed = 1;
+    } else {
+        nh->name = key;
+        if ((end = strrchr(key, ':')) != NULL) {
+            *end = '\0';
+            svc = end + 1;
+        }
+    }
+    if (*nh->name == '\0' || service_port(svc, &nh->port) != 0)
+        return -1;
+    nh->literal = inet_pton(AF_INET, nh->name, addr) == 1 || inet_pton(AF_INET6, nh->name, addr) == 1;
+    return 0;
 }
 
 static int resolve(danehop_ctx *ctx, const map_options *opt, const char *domain, const char *host,
@@ -129,16 +213,11 @@ static int resolve(danehop_ctx *ctx, const map_options *opt, const char *domain,
             danehop_log_decision(ctx, *d, DANEHOP_LOG_SYSLOG);
         return 0;
     }
-    {
-        /* bad input is permanent; a resolver that cannot start is not */
-        const char *why = danehop_ctx_error(ctx);
-
-        snprintf(reply, MAP_MAX_REPLY, "%s %.1000s",
-                 strstr(why, "domain \"") || strstr(why, "host \"") || strstr(why, "port") ? "PERM" : "TEMP",
-                 why);
-        return -1;
-    }
-    return 0;
+    /* bad input is permanent; everything else (configuration, resolver,
+     * memory) is fixed or passes, and the mail must still be there then */
+    snprintf(reply, MAP_MAX_REPLY, "%s %.1000s",
+             danehop_ctx_error_code(ctx) == DANEHOP_E_INPUT ? "PERM" : "TEMP", danehop_ctx_error(ctx));
+    return -1;
 }
 
 /* fingerprints - "match=h1|h2..." when every dane host has only 3 1 1 records */
@@ -170,9 +249,9 @@ static int fingerprints(const danehop_decision *d, dh_buf *b)
 static void tlspolicy(danehop_ctx *ctx, const map_options *opt, char *key, char *reply)
 {
     danehop_decision *d;
-    unsigned port;
-    int bracketed;
-    size_t i, usable = 0, dane = 0, encrypt = 0;
+    nexthop nh;
+    char given[MAX_KEY + 1];
+    size_t i, usable = 0, dane = 0, encrypt = 0, deferred = 0, held = 0, mandatory = 0;
 
     if (key[0] == '.') {
         /* Postfix also asks for the parent domain (".example.com"): only
@@ -180,32 +259,45 @@ static void tlspolicy(danehop_ctx *ctx, const map_options *opt, char *key, char 
         reply_set(reply, "NOTFOUND %s", NULL);
         return;
     }
-    if (split_port(key, &port, &bracketed) != 0) {
-        reply_set(reply, "PERM bad next-hop \"%.200s\"", key);
+    if (parse_nexthop(key, &nh, given) != 0) {
+        reply_set(reply, "PERM bad next-hop \"%.200s\"", given);
         return;
     }
-    if (resolve(ctx, opt, bracketed ? NULL : key, bracketed ? key : NULL, port, &d, reply) != 0)
+    if (nh.literal) {
+        /* RFC 7672 section 2.2: DANE does not apply to an address literal */
+        reply_set(reply, "NOTFOUND %s", NULL);
+        return;
+    }
+    if (resolve(ctx, opt, nh.bracketed ? NULL : nh.name, nh.bracketed ? nh.name : NULL, nh.port, &d, reply) !=
+        0)
         return;
     switch (danehop_decision_status(d)) {
     case DANEHOP_STATUS_DEFER:
-        defer_reply(reply, danehop_decision_reason(d));
+        defer_reply(reply, danehop_decision_error(d), danehop_decision_reason(d));
         danehop_decision_free(d);
         return;
     case DANEHOP_STATUS_NULLMX:
     case DANEHOP_STATUS_NXDOMAIN:
+        /* Postfix finds these itself and bounces: not a TLS question */
         reply_set(reply, "NOTFOUND %s", NULL);
         danehop_decision_free(d);
         return;
     case DANEHOP_STATUS_OK: break;
     }
     for (i = 0; i < danehop_decision_host_count(d); i++) {
-        danehop_action a = danehop_host_action(danehop_decision_host(d, i));
+        const danehop_host *h = danehop_decision_host(d, i);
+        danehop_action a = danehop_host_action(h);
+        danehop_error e = danehop_host_error(h);
 
         usable += a <= DANEHOP_ACTION_MAY;
         dane += a == DANEHOP_ACTION_DANE;
         encrypt += a == DANEHOP_ACTION_ENCRYPT;
+        deferred += a == DANEHOP_ACTION_DEFER;
+        /* deferred for a reason Postfix's own DANE would not see */
+        held += a == DANEHOP_ACTION_DEFER && (e == DANEHOP_E_POLICY || e == DANEHOP_E_CONFIG);
+        mandatory += a <= DANEHOP_ACTION_MAY && danehop_host_mandatory(h);
     }
-    if (dane > 0 && dane == usable && opt->fingerprint) {
+    if (opt->fingerprint && dane > 0 && dane == usable && deferred == 0) {
         dh_buf b;
         char *s;
 
@@ -218,12 +310,20 @@ static void tlspolicy(danehop_ctx *ctx, const map_options *opt, char *key, char 
         }
         dh_buf_discard(&b);
     }
-    if (dane > 0)
-        reply_set(reply, dane == usable ? "OK dane-only%s" : "OK dane%s", NULL);
-    else if (encrypt > 0)
-        reply_set(reply, encrypt == usable ? "OK encrypt%s" : "OK dane%s", NULL);
-    else
+    if (held > 0 && danehop_decision_domain(d) != NULL && !danehop_decision_mx_secure(d)) {
+        /* Postfix's dane-only defers an insecure MX RRset, and "dane"
+         * would use the held host: no answer keeps only that host out */
+        reply_set(reply,
+                  "TEMP a policy rule holds back a host of the insecure MX RRset of %.300s, "
+                  "which Postfix cannot be told to skip",
+                  danehop_decision_domain(d));
+    } else if (held > 0 || (mandatory > 0 && mandatory == usable)) {
+        reply_set(reply, "OK dane-only%s", NULL);
+    } else if (dane > 0 || encrypt > 0 || deferred > 0) {
+        reply_set(reply, "OK dane%s", NULL);
+    } else {
         reply_set(reply, "NOTFOUND %s", NULL);
+    }
     danehop_decision_free(d);
 }
 
@@ -242,21 +342,22 @@ static void finish(dh_buf *b, char *reply)
 static void decision(danehop_ctx *ctx, const map_options *opt, char *key, char *reply)
 {
     danehop_decision *d;
-    unsigned port;
-    int bracketed;
+    nexthop nh;
+    char given[MAX_KEY + 1];
     size_t i;
     dh_buf b;
 
-    if (split_port(key, &port, &bracketed) != 0 || bracketed) {
-        reply_set(reply, "PERM want a domain, optionally :port, got \"%.200s\"", key);
+    if (parse_nexthop(key, &nh, given) != 0 || nh.bracketed || nh.literal) {
+        reply_set(reply, "PERM want a domain, optionally :port, got \"%.200s\"", given);
         return;
     }
-    if (resolve(ctx, opt, key, NULL, port, &d, reply) != 0)
+    if (resolve(ctx, opt, nh.name, NULL, nh.port, &d, reply) != 0)
         return;
     dh_buf_init(&b, MAP_MAX_REPLY - 1);
-    dh_buf_printf(
-        &b, "OK status=%s mx_secure=%s hosts=%zu reason=", danehop_status_name(danehop_decision_status(d)),
-        danehop_decision_mx_secure(d) ? "yes" : "no", danehop_decision_host_count(d));
+    dh_buf_printf(&b, "OK status=%s mx_secure=%s hosts=%zu error=%s reason=",
+                  danehop_status_name(danehop_decision_status(d)),
+                  danehop_decision_mx_secure(d) ? "yes" : "no", danehop_decision_host_count(d),
+                  danehop_error_name(danehop_decision_error(d)));
     add_value(&b, danehop_decision_reason(d));
     for (i = 0; i < danehop_decision_host_count(d); i++) {
         char prefix[32];
@@ -290,8 +391,14 @@ static void host(danehop_ctx *ctx, const map_options *opt, char *key, char *repl
         return;
     if (danehop_decision_host_count(d) == 0 ||
         danehop_host_action(danehop_decision_host(d, 0)) == DANEHOP_ACTION_DEFER) {
-        defer_reply(reply, danehop_decision_host_count(d) ? danehop_host_reason(danehop_decision_host(d, 0))
-                                                          : danehop_decision_reason(d));
+        if (danehop_decision_host_count(d) == 0)
+            defer_reply(reply, danehop_decision_error(d), danehop_decision_reason(d));
+        else
+            defer_reply(reply,
+                        danehop_decision_status(d) == DANEHOP_STATUS_DEFER
+                            ? danehop_decision_error(d)
+                            : danehop_host_error(danehop_decision_host(d, 0)),
+                        danehop_host_reason(danehop_decision_host(d, 0)));
         danehop_decision_free(d);
         return;
     }

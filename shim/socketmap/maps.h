@@ -3,7 +3,8 @@
  * maps.h - the socketmap maps danehopd answers
  *
  *   tlspolicy  key: next-hop as Postfix gives it (domain, domain:port,
- *              [host], [host]:port); reply in Postfix TLS policy syntax
+ *              domain:service, [host], [host]:port, [host]:service, [ip],
+ *              [ip]:port); reply in Postfix TLS policy syntax
  *   decision   key: domain or domain:port; the whole decision as key=value
  *   host       key: domain:host:port (domain may be empty); one host
  */

@@ -500,6 +500,16 @@ int dh_transport_send(struct ub_ctx *ub, const char *name, int qtype, void *data
     return 0;
 }
 
+/* hints (prefetch.c) only warm libunbound's cache: nothing to replay */
+void dh_transport_hint(struct ub_ctx *ub, const char *name, int qtype, void *data, dh_transport_cb cb)
+{
+    (void) ub;
+    (void) name;
+    (void) qtype;
+    (void) data;
+    (void) cb;
+}
+
 int dh_transport_fd(struct ub_ctx *ub)
 {
     (void) ub;

@@ -18,7 +18,7 @@
  *     resolve example.com [host=H] [port=N] [mandatory] [half-dane]
  *     expect  status ok
  *     expect  host mx.example.com dane base=... sni=... names=a,b tlsa=3-1-1
- *     map     tlspolicy example.com -> OK dane-only
+ *     map     tlspolicy example.com -> OK dane$
  *
  *   "conf" lines are danehop.conf(5) lines (rules), loaded before the first
  *   lookup with the harness's resolver settings.
@@ -316,13 +316,16 @@ static void expect(run *r, char *what)
     }
 }
 
-/* map - "REQUEST -> REPLY": the socketmap's answer starts with REPLY */
+/* map - "REQUEST -> REPLY": the socketmap's answer starts with REPLY, or
+ * is exactly REPLY when it ends with '$' ("OK dane$" is not "OK dane-only") */
 static void map(run *r, char *line)
 {
     char *arrow = strstr(line, "->");
     map_options opt = {0};
-    const char *want;
+    char *want;
     char *req;
+    size_t wlen;
+    int good;
 
     if (arrow == NULL) {
         ok(0, "%s: map line without \"->\"", r->title);
@@ -336,8 +339,13 @@ static void map(run *r, char *line)
         req = trim(req + 12);
     }
     map_lookup(r->ctx, &opt, req, strlen(req), r->reply);
-    ok(strncmp(r->reply, want, strlen(want)) == 0, "%s: socketmap \"%s\" -> %s", r->title, req, want);
-    if (strncmp(r->reply, want, strlen(want)) != 0)
+    wlen = strlen(want);
+    if (wlen > 0 && want[wlen - 1] == '$')
+        good = strncmp(r->reply, want, wlen - 1) == 0 && strlen(r->reply) == wlen - 1;
+    else
+        good = strncmp(r->reply, want, wlen) == 0;
+    ok(good, "%s: socketmap \"%s\" -> %s", r->title, req, want);
+    if (!good)
         printf("#   got: %s\n", r->reply);
 }
 

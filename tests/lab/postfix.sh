@@ -5,7 +5,8 @@
 # postfix_start DIR SOCKET - configure and start Postfix in DIR: SMTP
 #     submission on 127.0.0.1:$PF_PORT, smtp_tls_policy_maps =
 #     socketmap:unix:SOCKET:tlspolicy, Postfix's own DANE on, the lab's
-#     resolver as its libc resolver; log in DIR/maillog
+#     resolver as its libc resolver; log in DIR/maillog; $PF_EXTRA_MAIN_CF
+#     is appended to main.cf
 # postfix_send RCPT - submit one message; postfix_wait RCPT - its fate
 
 PF_ROOT=/var/cache/danehop-test/postfix/root
@@ -47,6 +48,7 @@ smtp_dns_support_level = dnssec
 smtp_tls_security_level = may
 smtp_tls_policy_maps = socketmap:unix:$sock:tlspolicy
 smtp_tls_loglevel = 1
+${PF_EXTRA_MAIN_CF:-}
 CONF
     cat > "$d/cfg/master.cf" <<CONF
 127.0.0.1:$PF_PORT inet n - n - - smtpd

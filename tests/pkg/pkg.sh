@@ -61,7 +61,8 @@ pkg_check_installed() {
         /usr/include/danehop.h "$libdir/pkgconfig/danehop.pc" /usr/share/danehop/exim/danehop-transport.conf \
         /usr/share/danehop/exim/danehop-router.conf /etc/exim4/conf.d/main/00_danehop \
         /etc/exim4/conf.d/router/150_danehop /etc/exim4/conf.d/transport/30_danehop \
-        /usr/share/doc/danehop/examples/danehop.conf.example /lib/systemd/system/danehopd.service; do
+        /usr/share/doc/danehop/examples/danehop.conf.example /lib/systemd/system/danehopd.service \
+        /lib/systemd/system/danehopd.socket /usr/share/doc/danehop/examples/postfix-main.cf; do
         # usrmerge: the unit may be shipped in /usr/lib
         [ -e "$PKG_ROOT$f" ] || [ -e "$PKG_ROOT/usr$f" ]
         ok $? "installed: $f"

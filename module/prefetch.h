@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * prefetch.h - zone keys asked in parallel before the validator needs them
+ *
+ * SYNOPSIS
+ *   #include "prefetch.h"
+ *
+ *   void dh_prefetch_question(struct ub_ctx *ub, const char *name, int qtype);
+ *   void dh_prefetch_answer(struct ub_ctx *ub, const struct ub_result *res);
+ *
+ * DESCRIPTION
+ *   Hints that warm libunbound's cache before its validator needs them:
+ *   dh_prefetch_question(), called as a question leaves, asks for the DS
+ *   and DNSKEY RRsets of every ancestor of name (and, for an address
+ *   question, the host's TLSA RRset) all at once; dh_prefetch_answer(),
+ *   called with every answer, chases a CNAME answer's target the same way.
+ *   Their answers are validated by libunbound like any other and never
+ *   read by a decision; a failure changes nothing.
+ */
+#ifndef DANEHOP_PREFETCH_H
+#define DANEHOP_PREFETCH_H
+
+struct ub_ctx;
+struct ub_result;
+
+void dh_prefetch_question(struct ub_ctx *ub, const char *name, int qtype);
+void dh_prefetch_answer(struct ub_ctx *ub, const struct ub_result *res);
+
+#endif
