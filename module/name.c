@@ -68,6 +68,9 @@ dh_name_status dh_name_check(const char *in, char *out)
         }
         out[i] = (char) ((c >= 'A' && c <= 'Z') ? c + 32 : c);
     }
+    /* "example.org.." ends in an empty label; only one trailing dot is the root */
+    if (label == 0)
+        return DH_NAME_EMPTY_LABEL;
     if (in[len - 1] == '-')
         return DH_NAME_HYPHEN;
     out[len] = '\0';

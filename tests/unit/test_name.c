@@ -25,6 +25,12 @@ int main(void)
     check(".", DH_NAME_ROOT, NULL);
     check("a..b", DH_NAME_EMPTY_LABEL, NULL);
     check(".a.b", DH_NAME_EMPTY_LABEL, NULL);
+    /* issue 11: "example.org.." was normalised to "example.org.", which a
+     * rule for ^example\.org$ no longer matched */
+    check("example.org..", DH_NAME_EMPTY_LABEL, NULL);
+    check("example.org...", DH_NAME_EMPTY_LABEL, NULL);
+    check("..", DH_NAME_EMPTY_LABEL, NULL);
+    check("example.org.", DH_NAME_OK, "example.org");
     check("b\xc3\xbc"
           "cher.example",
           DH_NAME_NON_ASCII, NULL);
