@@ -90,6 +90,21 @@ static int valid_utf8(const unsigned char *s, size_t n)
     return 1;
 }
 
+/*
+ * control_char - the first control byte other than TAB, or -1. A rule's
+ * note ends up in reasons, log lines and socketmap replies: a CR or an ESC
+ * in it would forge a line or a terminal sequence there.
+ */
+static int control_char(const char *s, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if (((unsigned char) s[i] < 0x20 && s[i] != '\t') || s[i] == 0x7f)
+            return (unsigned char) s[i];
+    return -1;
+}
+
 static char *trim(char *s)
 {
     char *e;
@@ -250,14 +265,14 @@ static int rule(parser *p, char *line, char *note)
         {"half-dane", DH_RULE_HALF_DANE},
         {"exempt", DH_RULE_EXEMPT},
     };
-    char *tok[5], *save = NULL, err[300];
+    char *tok[4], *save = NULL, err[300];
     unsigned port = 0;
     int n = 0, i;
     dh_rule_field field;
 
     for (char *t = strtok_r(line, " \t", &save); t; t = strtok_r(NULL, " \t", &save)) {
-        if (n == 5)
-            return fail(p, "rule: too many words (policy field regex [port=N] [# note])");
+        if (n == 4)
+            return fail(p, "rule: \"%.60s\": too many words (policy field regex [port=N] [# note])", t);
         tok[n++] = t;
     }
     for (i = 0; i < 4 && strcmp(pol[i].n, tok[0]) != 0; i++)
@@ -325,15 +340,79 @@ static int parse_line(parser *p, char *raw)
     return rule(p, line, note);
 }
 
+/*
+ * read_line - the next line into buf (at most MAX_LINE bytes and the NUL),
+ * without its newline. Returns 1 with *len set, 0 at the end of the file,
+ * -1 for a line longer than MAX_LINE: it is not read further, so a line of
+ * any length costs MAX_LINE bytes. NUL bytes are kept and counted.
+ */
+static int read_line(FILE *f, char *buf, size_t *len)
+{
+    size_t n = 0;
+    int c;
+
+    while ((c = getc(f)) != EOF && c != '\n') {
+        if (n == MAX_LINE)
+            return -1;
+        buf[n++] = (char) c;
+    }
+    buf[n] = '\0';
+    *len = n;
+    return c == EOF && n == 0 ? 0 : 1;
+}
+
+/* config_new - an empty configuration with the defaults of unset keys */
+static dh_config *config_new(const char *path, const struct stat *st)
+{
+    dh_config *c = calloc(1, sizeof(*c));
+
+    if (c == NULL || (c->rules = dh_rules_new()) == NULL || (c->path = strdup(path)) == NULL)
+        return dh_config_free(c);
+    c->mtime = st->st_mtim.tv_sec;
+    c->mtime_ns = st->st_mtim.tv_nsec;
+    c->recursion = -1;
+    c->cache_size = -1;
+    c->log_facility = LOG_MAIL;
+    c->log_level = LOG_INFO;
+    return c;
+}
+
+/* parse_lines - every line of f into p->c; 0, or -1 with p->err set */
+static int parse_lines(parser *p, FILE *f)
+{
+    char buf[MAX_LINE + 1];
+    size_t len, total = 0;
+    int r;
+
+    while ((r = read_line(f, buf, &len)) != 0) {
+        p->line++;
+        if (r < 0)
+            return fail(p, "line longer than %d bytes", MAX_LINE);
+        total += len + 1;
+        if (total > MAX_FILE)
+            return fail(p, "file larger than %d bytes", MAX_FILE);
+        if (!valid_utf8((unsigned char *) buf, len))
+            return fail(p, "not UTF-8 text (or a NUL byte)");
+        if (len > 0 && buf[len - 1] == '\r')
+            buf[--len] = '\0'; /* a CRLF line end */
+        if ((r = control_char(buf, len)) >= 0)
+            return fail(p, "control character \\x%02x in the line", r);
+        if (parse_line(p, buf) != 0)
+            return -1;
+    }
+    if (ferror(f)) {
+        p->line = 0;
+        return fail(p, "read error: %s", strerror(errno));
+    }
+    return 0;
+}
+
 int dh_config_parse(const char *path, dh_config **out, char *err, size_t errlen)
 {
     parser p;
     FILE *f;
     struct stat st;
-    char *buf = NULL;
-    size_t cap = 0;
-    ssize_t len;
-    long total = 0;
+    int rc;
 
     memset(&p, 0, sizeof(p));
     p.path = path;
@@ -346,52 +425,18 @@ int dh_config_parse(const char *path, dh_config **out, char *err, size_t errlen)
         fclose(f);
         return fail(&p, "not a regular file");
     }
-    if ((p.c = calloc(1, sizeof(*p.c))) == NULL || (p.c->rules = dh_rules_new()) == NULL ||
-        (p.c->path = strdup(path)) == NULL) {
+    if ((p.c = config_new(path, &st)) == NULL) {
         fclose(f);
-        dh_config_free(p.c);
         return fail(&p, "out of memory");
     }
-    p.c->mtime = st.st_mtim.tv_sec;
-    p.c->mtime_ns = st.st_mtim.tv_nsec;
-    p.c->recursion = -1;
-    p.c->cache_size = -1;
-    p.c->log_facility = LOG_MAIL;
-    p.c->log_level = LOG_INFO;
-    while ((len = getline(&buf, &cap, f)) > 0) {
-        p.line++;
-        total += len;
-        if (total > MAX_FILE) {
-            fail(&p, "file larger than %d bytes", MAX_FILE);
-            goto bad;
-        }
-        if ((size_t) len > MAX_LINE) {
-            fail(&p, "line longer than %d bytes", MAX_LINE);
-            goto bad;
-        }
-        if (buf[len - 1] == '\n')
-            buf[--len] = '\0';
-        if (!valid_utf8((unsigned char *) buf, (size_t) len)) {
-            fail(&p, "not UTF-8 text (or a NUL byte)");
-            goto bad;
-        }
-        if (parse_line(&p, buf) != 0)
-            goto bad;
-    }
-    if (ferror(f)) {
-        p.line = 0;
-        fail(&p, "read error: %s", strerror(errno));
-        goto bad;
-    }
-    free(buf);
+    rc = parse_lines(&p, f);
     fclose(f);
+    if (rc != 0) {
+        dh_config_free(p.c);
+        return -1;
+    }
     *out = p.c;
     return 0;
-bad:
-    free(buf);
-    fclose(f);
-    dh_config_free(p.c);
-    return -1;
 }
 
 dh_config *dh_config_free(dh_config *c)
