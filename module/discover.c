@@ -349,7 +349,13 @@ static void domain_status(danehop_decision *d)
     }
 }
 
-/* probe - the root must validate, or the resolver is not doing DNSSEC */
+/*
+ * probe_ok - the root must validate, or the resolver is not doing DNSSEC.
+ * Three different faults, three different fixes: no answer at all (a dead
+ * or unreachable forwarder), a bogus root (the trust anchor does not fit
+ * what the resolver serves), an insecure root (a forwarder that strips
+ * DNSSEC, or no validation).
+ */
 static int probe_ok(job *j, const dh_answer *a)
 {
     char why[300];
@@ -361,10 +367,22 @@ static int probe_ok(job *j, const dh_answer *a)
         return 1;
     }
     j->d->status = DANEHOP_STATUS_DEFER;
-    set_reason(j->d,
-               "the resolver does not validate DNSSEC (root DNSKEY: %s): check the trust anchor, "
-               "and that the forwarders pass DNSSEC records; refusing to decide",
-               dh_ans_describe(a, why, sizeof(why)));
+    dh_ans_describe(a, why, sizeof(why));
+    if (a->kind == DH_ANS_BOGUS)
+        set_reason(j->d,
+                   "the resolver's root DNSKEY does not validate against the trust anchor (%s): check "
+                   "the trust anchor; refusing to decide",
+                   why);
+    else if (dh_ans_is_error(a))
+        set_reason(j->d,
+                   "the resolver did not answer (root DNSKEY: %s): check that the forwarders are "
+                   "running and reachable; refusing to decide",
+                   why);
+    else
+        set_reason(j->d,
+                   "the resolver does not validate DNSSEC (root DNSKEY: %s): check that the forwarders "
+                   "pass DNSSEC records (DO bit, RRSIGs); refusing to decide",
+                   why);
     return 0;
 }
 

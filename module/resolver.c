@@ -34,6 +34,7 @@
 
 #include "cache.h"
 #include "conffile.h"
+#include "escape.h"
 #include "query.h"
 
 static pthread_mutex_t config_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -46,12 +47,15 @@ static _Thread_local char last_error[DH_ERR_MAX];
 
 int dh_resolver_error(danehop_ctx *ctx, const char *fmt, ...)
 {
+    char raw[DH_ERR_MAX];
     va_list ap;
 
     (void) ctx;
     va_start(ap, fmt);
-    vsnprintf(last_error, sizeof(last_error), fmt, ap);
+    vsnprintf(raw, sizeof(raw), fmt, ap);
     va_end(ap);
+    /* names, paths and words from the input may carry CR, LF or TAB */
+    dh_escape_controls(raw, last_error, sizeof(last_error));
     return -1;
 }
 
