@@ -94,8 +94,8 @@ int main(void)
            0, "good file parses");
     if (c == NULL)
         return done_testing();
-    is_int(c->query_ms, 2500, "query_timeout in ms");
-    is_int(c->cache_size, 10, "cache_size");
+    is_int(c->res.query_ms, 2500, "query_timeout in ms");
+    is_int(c->res.cache_size, 10, "cache_size");
     is_int(c->res.nforwarders, 2, "two forwarders");
     is_int(c->log, DH_LOG_FILE, "log to a file");
     is_int(dh_rules_count(c->rules), 3, "three rules");

@@ -6,7 +6,9 @@
  * them, and a dead forwarder is told apart from a resolver that does not
  * validate.
  */
+#include <fcntl.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "danehop.h"
@@ -92,6 +94,129 @@ static void dead_forwarder(void)
     danehop_ctx_free(ctx);
 }
 
+static char ubconf[] = "/tmp/danehop-ubconf-XXXXXX";
+
+static void write_ubconf(const char *text)
+{
+    FILE *f = fopen(ubconf, "w");
+
+    fputs(text, f);
+    fclose(f);
+}
+
+/* load_with - a danehop.conf naming unbound_conf = conf; 0 or -1 */
+static int load_with(danehop_ctx *ctx, const char *conf)
+{
+    char text[300];
+
+    snprintf(text, sizeof(text), "unbound_conf = %s\nexempt domain x\\.example\n", conf);
+    write_file(text);
+    return danehop_ctx_load_config(ctx, path);
+}
+
+static int has(const char *s, const char *part) { return strstr(s, part) != NULL; }
+
+/*
+ * issue 11: unbound_conf naming a directory made libunbound exit() at the
+ * first lookup, /dev/zero hung it, and a syntax error or a missing trust
+ * anchor was found only at the first lookup, after "reloaded". Now the file
+ * is checked and parsed for real at load time.
+ */
+static void unbound_conf_checked(void)
+{
+    danehop_ctx *ctx = danehop_ctx_new();
+    char *text;
+    const char *good = "server:\n    trust-anchor-file: \"/usr/share/dns/root.key\"\n";
+
+    write_ubconf(good);
+    is_int(load_with(ctx, ubconf), 0, "a good unbound.conf loads");
+    is_int(load_with(ctx, "/tmp"), -1, "unbound_conf naming a directory is refused at load");
+    ok(has(danehop_ctx_error(ctx), "not a regular file"), "... as not a regular file: %s",
+       danehop_ctx_error(ctx));
+    is_int(load_with(ctx, "/dev/zero"), -1, "unbound_conf = /dev/zero is refused at load");
+    ok(has(danehop_ctx_error(ctx), "not a regular file"), "... as not a regular file");
+    is_int(danehop_ctx_set_unbound_conf(ctx, "/tmp"), -1, "the setter refuses a directory too");
+    is_int(danehop_ctx_set_unbound_conf(ctx, "/dev/zero"), -1, "... and /dev/zero");
+
+    write_ubconf("server:\n    this-is-not-an-option: yes\n");
+    is_int(load_with(ctx, ubconf), -1, "an unbound.conf with a syntax error is refused at load");
+    ok(has(danehop_ctx_error(ctx), "syntax error"), "... saying so: %s", danehop_ctx_error(ctx));
+    write_ubconf("server:\n    verbosity: 1\n");
+    is_int(load_with(ctx, ubconf), -1, "an unbound.conf without a trust anchor is refused at load");
+    ok(has(danehop_ctx_error(ctx), "sets no trust anchor"), "... saying so: %s", danehop_ctx_error(ctx));
+    write_ubconf(
+        "server:\n    trust-anchor-file: \"/usr/share/dns/root.key\"\n    val-permissive-mode: yes\n");
+    is_int(load_with(ctx, ubconf), -1, "val-permissive-mode (bogus passes as indeterminate) is refused");
+    ok(has(danehop_ctx_error(ctx), "val-permissive-mode"), "... saying so: %s", danehop_ctx_error(ctx));
+    write_ubconf(
+        "server:\n    trust-anchor-file: \"/usr/share/dns/root.key\"\n    module-config: \"iterator\"\n");
+    is_int(load_with(ctx, ubconf), -1, "a module-config without the validator is refused");
+    ok(has(danehop_ctx_error(ctx), "no validator"), "... saying so: %s", danehop_ctx_error(ctx));
+    {
+        FILE *f = fopen(ubconf, "w");
+        int i;
+
+        fputs(good, f);
+        for (i = 0; i < 120000; i++)
+            fputs("# padding\n", f);
+        fclose(f);
+    }
+    is_int(load_with(ctx, ubconf), -1, "an unbound.conf over 1 MiB is refused");
+    ok(has(danehop_ctx_error(ctx), "larger than"), "... saying so: %s", danehop_ctx_error(ctx));
+
+    text = danehop_ctx_describe(ctx);
+    ok(text && has(text, "unbound_conf: /tmp/danehop-ubconf-") && has(text, "rules: 1"),
+       "after every refusal the last good configuration is in force");
+    danehop_string_free(text);
+
+    /* a watched file that turns bad refuses to decide, and recovers */
+    write_ubconf(good);
+    is_int(load_with(ctx, ubconf), 0, "good again");
+    danehop_ctx_watch_config(ctx, 1);
+    {
+        danehop_decision *d = NULL;
+        struct timespec later[2] = {{2000000000, 0}, {2000000000, 0}};
+
+        snprintf(text = malloc(300), 300, "unbound_conf = /dev/zero\nexempt domain x\\.example\n");
+        write_file(text);
+        free(text);
+        utimensat(AT_FDCWD, path, later, 0);
+        is_int(danehop_resolve(ctx, "x.example", NULL, 25, DANEHOP_POLICY_OPPORTUNISTIC, 0, &d), -1,
+               "watched: a change to unbound_conf = /dev/zero refuses to decide");
+        ok(has(danehop_ctx_error(ctx), "not a regular file"), "... saying why: %s", danehop_ctx_error(ctx));
+    }
+    danehop_ctx_free(ctx);
+}
+
+/* "setters override the file", also after a watched reload */
+static void setters_override(void)
+{
+    danehop_ctx *ctx = danehop_ctx_new();
+    struct timespec later[2] = {{2100000000, 0}, {2100000000, 0}};
+    char *text;
+
+    write_file("trust_anchor = /dev/null\ncache_size = 3\nquery_timeout = 2\n");
+    is_int(danehop_ctx_load_config(ctx, path), 0, "load");
+    is_int(danehop_ctx_set_cache_size(ctx, 7), 0, "a setter after the load");
+    danehop_ctx_watch_config(ctx, 1);
+    write_file("trust_anchor = /dev/null\ncache_size = 5\nquery_timeout = 4\nexempt any .*\n");
+    utimensat(AT_FDCWD, path, later, 0);
+    {
+        danehop_decision *d = NULL;
+
+        is_int(danehop_resolve(ctx, "a.example", NULL, 25, DANEHOP_POLICY_OPPORTUNISTIC, 0, &d), 0,
+               "the changed file is read");
+        danehop_decision_free(d);
+    }
+    text = danehop_ctx_describe(ctx);
+    ok(text && has(text, "cache_size: 7") && has(text, "query_timeout: 4.00 s") && has(text, "rules: 1"),
+       "the setter's value still lays over the new version; the rest is the file's");
+    if (text && !has(text, "cache_size: 7"))
+        printf("# %s\n", text);
+    danehop_string_free(text);
+    danehop_ctx_free(ctx);
+}
+
 int main(void)
 {
     int fd = mkstemp(path);
@@ -100,6 +225,11 @@ int main(void)
     escaping();
     double_dot();
     dead_forwarder();
+    fd = mkstemp(ubconf);
+    close(fd);
+    unbound_conf_checked();
+    setters_override();
+    unlink(ubconf);
     unlink(path);
     return done_testing();
 }
