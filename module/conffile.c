@@ -33,7 +33,6 @@
 
 #include "buf.h"
 #include "cache.h"
-#include "ubconf.h"
 
 #define MAX_LINE 4096
 #define MAX_FILE (1024 * 1024)
@@ -482,22 +481,24 @@ int dh_config_parse(const char *path, dh_config **out, char *err, size_t errlen)
 
 /*
  * check_install - the file's settings with the setters' over them must
- * give a working, validating resolver (checked in a throw-away libunbound
- * context) before the version replaces the one in force
+ * give a working, validating resolver before the version replaces the one
+ * in force. The libunbound context built to check them is not thrown
+ * away: the new snapshot keeps it for its first lookup.
  */
 static int check_install(danehop_ctx *ctx, dh_config *c)
 {
     dh_settings eff;
+    dh_resolver *r;
     char err[DH_ERR_MAX];
-    int rc;
+    unsigned gen;
 
-    if (dh_ctx_effective(ctx, c, &eff) != 0)
+    if (dh_ctx_effective(ctx, c, &eff, &gen) != 0)
         return -1;
-    rc = dh_ub_check(&eff, err, sizeof(err));
+    r = dh_resolver_new(&eff, err, sizeof(err));
     dh_settings_clear(&eff);
-    if (rc != 0)
+    if (r == NULL)
         return dh_error("%s: %s", c->path, err);
-    return dh_ctx_install(ctx, c);
+    return dh_ctx_install(ctx, c, r, gen);
 }
 
 int danehop_ctx_load_config(danehop_ctx *ctx, const char *path)

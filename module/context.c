@@ -103,7 +103,7 @@ static void registry_remove(danehop_ctx *ctx)
 
 /* ---- snapshots ------------------------------------------------------------ */
 
-int dh_ctx_effective(danehop_ctx *ctx, const dh_config *c, dh_settings *out)
+int dh_ctx_effective(danehop_ctx *ctx, const dh_config *c, dh_settings *out, unsigned *gen)
 {
     char err[DH_ERR_MAX];
     int rc;
@@ -114,6 +114,7 @@ int dh_ctx_effective(danehop_ctx *ctx, const dh_config *c, dh_settings *out)
                  dh_settings_overlay(out, &ctx->set, err, sizeof(err)) == 0
              ? 0
              : -1;
+    *gen = ctx->set_gen;
     pthread_mutex_unlock(&ctx->lock);
     if (rc != 0)
         return dh_error("%s", err);
@@ -240,18 +241,22 @@ void dh_snap_cache_put(danehop_ctx *ctx, dh_snap *s, const char *key, danehop_de
     pthread_mutex_unlock(&ctx->lock);
 }
 
-int dh_ctx_install(danehop_ctx *ctx, dh_config *c)
+int dh_ctx_install(danehop_ctx *ctx, dh_config *c, dh_resolver *r, unsigned gen)
 {
     dh_snap *s, *old;
 
     pthread_mutex_lock(&ctx->lock);
     if ((s = snap_new(&ctx->set, c)) == NULL) {
         pthread_mutex_unlock(&ctx->lock);
+        dh_resolver_free(r);
         return -1;
     }
+    if (gen == ctx->set_gen)
+        s->res = r, r = NULL;
     old = swap(ctx, s);
     ctx->broken = 0;
     pthread_mutex_unlock(&ctx->lock);
+    dh_resolver_free(r); /* built for settings a setter has changed since */
     dh_snap_release(ctx, old);
     return 0;
 }
@@ -309,6 +314,7 @@ static int change(danehop_ctx *ctx, int (*edit)(dh_settings *set, const void *ar
     }
     prev = ctx->set;
     ctx->set = next;
+    ctx->set_gen++;
     old = swap(ctx, s);
     pthread_mutex_unlock(&ctx->lock);
     dh_settings_clear(&prev);

@@ -12,7 +12,8 @@
  *   danehop_decision *dh_snap_cache_get(danehop_ctx *ctx, dh_snap *s, const char *key, long long now);
  *   void dh_snap_cache_put(danehop_ctx *ctx, dh_snap *s, const char *key, danehop_decision *d,
  *                          long long expires);
- *   int dh_ctx_install(danehop_ctx *ctx, dh_config *c);
+ *   int dh_ctx_effective(danehop_ctx *ctx, const dh_config *c, dh_settings *out, unsigned *gen);
+ *   int dh_ctx_install(danehop_ctx *ctx, dh_config *c, dh_resolver *r, unsigned gen);
  *   int dh_error(const char *fmt, ...);
  *
  * DESCRIPTION
@@ -69,10 +70,11 @@ typedef struct dh_snap {
 
 struct danehop_ctx {
     pthread_mutex_t lock;
-    dh_settings set; /* what the setters said */
-    dh_snap *snap;   /* the current snapshot */
-    int watch;       /* re-read the file when its mtime changes */
-    int broken;      /* that version of the file does not load */
+    dh_settings set;  /* what the setters said */
+    unsigned set_gen; /* bumped by every setter */
+    dh_snap *snap;    /* the current snapshot */
+    int watch;        /* re-read the file when its mtime changes */
+    int broken;       /* that version of the file does not load */
     time_t broken_mtime;
     long broken_ns;
     char broken_error[DH_ERR_MAX];
@@ -91,12 +93,18 @@ danehop_decision *dh_snap_cache_get(danehop_ctx *ctx, dh_snap *s, const char *ke
 void dh_snap_cache_put(danehop_ctx *ctx, dh_snap *s, const char *key, danehop_decision *d,
                        long long expires_ms);
 /*
- * dh_ctx_install - a new snapshot from c (takes a reference) and the
- * setters' values, swapped in; -1 with error set, the old one staying
+ * dh_ctx_effective - what c and the setters make, with defaults, and the
+ * setters' generation it was made from; -1 with error set
  */
-int dh_ctx_install(danehop_ctx *ctx, dh_config *c);
-/* dh_ctx_effective - what c and the setters make, with defaults; -1 with error set */
-int dh_ctx_effective(danehop_ctx *ctx, const dh_config *c, dh_settings *out);
+int dh_ctx_effective(danehop_ctx *ctx, const dh_config *c, dh_settings *out, unsigned *gen);
+/*
+ * dh_ctx_install - a new snapshot from c (takes a reference) and the
+ * setters' values, swapped in; -1 with error set, the old one staying. r
+ * (may be NULL) is a resolver built from dh_ctx_effective's settings of
+ * generation gen: the snapshot keeps it if no setter ran since, so the
+ * context checked at load time is the one the first lookup uses.
+ */
+int dh_ctx_install(danehop_ctx *ctx, dh_config *c, dh_resolver *r, unsigned gen);
 /* dh_error - set this thread's error, printf style; returns -1 */
 int dh_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

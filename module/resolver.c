@@ -4,6 +4,7 @@
  */
 #include "resolver.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <unbound.h>
 #include <unistd.h>
@@ -14,8 +15,10 @@ dh_resolver *dh_resolver_new(const dh_settings *s, char *err, size_t errlen)
 {
     dh_resolver *r = calloc(1, sizeof(*r));
 
-    if (r == NULL)
+    if (r == NULL) {
+        snprintf(err, errlen, "out of memory");
         return NULL;
+    }
     if ((r->ub = dh_ub_new(s, err, errlen)) == NULL) {
         free(r);
         return NULL;
