@@ -19,8 +19,8 @@
  *   would be reached without DANE authentication is deferred instead.
  *
  * DIAGNOSTICS
- *   Input errors return -1 with the context's error set. Everything DNS
- *   can do wrong becomes a "defer" decision with a reason.
+ *   Input errors return -1 with this thread's error set (danehop_ctx_error).
+ *   Everything DNS can do wrong becomes a "defer" decision with a reason.
  */
 #include <pthread.h>
 #include <stdio.h>
