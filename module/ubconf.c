@@ -5,6 +5,8 @@
 #include "ubconf.h"
 
 #include <errno.h>
+#include <glob.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,28 +20,87 @@ static pthread_mutex_t parse_lock = PTHREAD_MUTEX_INITIALIZER;
 void dh_ub_lock(void) { pthread_mutex_lock(&parse_lock); }
 void dh_ub_unlock(void) { pthread_mutex_unlock(&parse_lock); }
 
-/* conf_file_ok - a regular file of bounded size: nothing else may reach the parser */
-static int conf_file_ok(const char *path, char *err, size_t errlen)
+/* one_file_ok - a regular file of bounded size: nothing else may reach the parser */
+static int one_file_ok(const char *path, const char *what, char *err, size_t errlen)
 {
     struct stat st;
 
     if (stat(path, &st) != 0) {
-        snprintf(err, errlen, "unbound configuration %s: %s", path, strerror(errno));
+        snprintf(err, errlen, "%s %s: %s", what, path, strerror(errno));
         return -1;
     }
     if (!S_ISREG(st.st_mode)) {
-        snprintf(err, errlen, "unbound configuration %s: not a regular file", path);
+        snprintf(err, errlen, "%s %s: not a regular file", what, path);
         return -1;
     }
     if (st.st_size > DH_UNBOUND_CONF_MAX) {
-        snprintf(err, errlen, "unbound configuration %s: larger than %d bytes", path, DH_UNBOUND_CONF_MAX);
+        snprintf(err, errlen, "%s %s: larger than %d bytes", what, path, DH_UNBOUND_CONF_MAX);
         return -1;
     }
     if (access(path, R_OK) != 0) {
-        snprintf(err, errlen, "unbound configuration %s: %s", path, strerror(errno));
+        snprintf(err, errlen, "%s %s: %s", what, path, strerror(errno));
         return -1;
     }
     return 0;
+}
+
+static int conf_file_ok_at(const char *path, const char *what, int depth, char *err, size_t errlen);
+
+/*
+ * include_ok - the files an include: line names (a glob, as libunbound
+ * expands it) go to the same parser, so each must pass the same checks
+ */
+static int include_ok(const char *line, int depth, char *err, size_t errlen)
+{
+    char pattern[PATH_MAX];
+    size_t n;
+    glob_t g;
+    int rc = 0;
+
+    line += strspn(line, " \t\"'");
+    n = strcspn(line, " \t\r\n\"'#");
+    if (n == 0 || n >= sizeof(pattern))
+        return 0; /* libunbound says what is wrong with it */
+    memcpy(pattern, line, n);
+    pattern[n] = '\0';
+    if (glob(pattern, GLOB_NOSORT, NULL, &g) != 0)
+        return 0; /* no match: libunbound reports a missing file itself */
+    for (size_t i = 0; i < g.gl_pathc && rc == 0; i++)
+        rc = conf_file_ok_at(g.gl_pathv[i], "unbound configuration include", depth + 1, err, errlen);
+    globfree(&g);
+    return rc;
+}
+
+/* conf_file_ok_at - path, and every file it includes, is safe for the parser */
+static int conf_file_ok_at(const char *path, const char *what, int depth, char *err, size_t errlen)
+{
+    char line[1024];
+    FILE *f;
+    int rc = 0;
+
+    if (depth > 4) {
+        snprintf(err, errlen, "%s %s: includes nested more than 4 deep", what, path);
+        return -1;
+    }
+    if (one_file_ok(path, what, err, errlen) != 0)
+        return -1;
+    if ((f = fopen(path, "r")) == NULL)
+        return 0; /* gone since: libunbound says so */
+    while (rc == 0 && fgets(line, sizeof(line), f) != NULL) {
+        const char *p = line + strspn(line, " \t");
+
+        if (strncmp(p, "include:", 8) == 0)
+            rc = include_ok(p + 8, depth, err, errlen);
+        else if (strncmp(p, "include-toplevel:", 17) == 0)
+            rc = include_ok(p + 17, depth, err, errlen);
+    }
+    fclose(f);
+    return rc;
+}
+
+static int conf_file_ok(const char *path, char *err, size_t errlen)
+{
+    return conf_file_ok_at(path, "unbound configuration", 0, err, errlen);
 }
 
 /* read_conf - the unbound.conf file into ub, checked first, parsed under the lock */

@@ -27,7 +27,8 @@
  *   when its input cannot be read (a directory: "input in flex scanner
  *   failed"), and reads a device like /dev/zero for ever. So the file must
  *   be a regular file of at most DH_UNBOUND_CONF_MAX bytes before it is
- *   handed over, and parsing is serialised by one process-wide lock
+ *   handed over, and so must every file its include: lines name (at most 4
+ *   deep); parsing is serialised by one process-wide lock
  *   (dh_ub_lock, also taken around fork() by context.c).
  *
  *   dh_ub_check() builds the context and throws it away: settings that

@@ -164,6 +164,14 @@ static void unbound_conf_checked(void)
     is_int(load_with(ctx, ubconf), -1, "an unbound.conf over 1 MiB is refused");
     ok(has(danehop_ctx_error(ctx), "larger than"), "... saying so: %s", danehop_ctx_error(ctx));
 
+    /* an include: line reaches the same parser: a directory there would exit() too */
+    write_ubconf("server:\n    trust-anchor-file: \"/usr/share/dns/root.key\"\ninclude: \"/tmp\"\n");
+    is_int(load_with(ctx, ubconf), -1, "an unbound.conf that includes a directory is refused");
+    ok(has(danehop_ctx_error(ctx), "include /tmp: not a regular file"), "... naming it: %s",
+       danehop_ctx_error(ctx));
+    write_ubconf("server:\n    trust-anchor-file: \"/usr/share/dns/root.key\"\n  include: /dev/zer*\n");
+    is_int(load_with(ctx, ubconf), -1, "... and one whose include glob matches /dev/zero");
+
     text = danehop_ctx_describe(ctx);
     ok(text && has(text, "unbound_conf: /tmp/danehop-ubconf-") && has(text, "rules: 1"),
        "after every refusal the last good configuration is in force");
