@@ -13,7 +13,10 @@
 #        /var/cache/danehop-test/postfix; the tests run it from there with
 #        their own configuration (its libraries are listed above). The
 #        postfix user and postdrop group it needs are created.
-# Checks: valgrind.
+# Checks: valgrind; clang-format (.ci/run checks the code style).
+# Debian 13: debootstrap (tests/pkg/trixie.test makes a trixie chroot with
+#        it, cached in /var/cache/danehop-test/trixie; the trixie archive
+#        keys come with Debian 12's debian-archive-keyring).
 #
 # The DNS servers are installed for their binaries only: their packaged
 # services are kept from starting while installing (a packaged NSD listens on
@@ -24,9 +27,11 @@ set -eu
 pkgs="build-essential autoconf automake libtool pkg-config
 libunbound-dev libssl-dev libpcre2-dev
 nsd ldnsutils unbound dns-root-data bind9-dnsutils jq python3 openssl
-exim4-daemon-heavy util-linux valgrind
-debhelper dpkg-dev lintian fakeroot git
+exim4-daemon-heavy util-linux valgrind clang-format
+debhelper dpkg-dev lintian fakeroot git debootstrap debian-archive-keyring
 libdb5.3 libicu72 libnsl2 libsasl2-2 libssl3 netbase"
+# Fuzzing: clang's libFuzzer ("make fuzz"; outside CI, the corpora run in make check)
+pkgs="$pkgs clang"
 
 missing=""
 for p in $pkgs; do

@@ -11,9 +11,9 @@ int danehop_abi_version(void) { return DANEHOP_ABI_VERSION; }
 
 const char *danehop_version(void) { return PACKAGE_VERSION; }
 
-static const danehop_api_v1 table = {
+static const danehop_api_v0 table = {
     .abi = DANEHOP_ABI_VERSION,
-    .size = sizeof(danehop_api_v1),
+    .size = sizeof(danehop_api_v0),
     .abi_version = danehop_abi_version,
     .version = danehop_version,
     .ctx_new = danehop_ctx_new,
@@ -75,6 +75,12 @@ static const danehop_api_v1 table = {
     .string_free = danehop_string_free,
     .log_decision = danehop_log_decision,
     .log_line = danehop_log_line,
+    .decision_match = danehop_decision_match,
+    .match_name = danehop_match_name,
 };
 
-const danehop_api_v1 *danehop_api(unsigned abi_version) { return abi_version == 1 ? &table : NULL; }
+/* one generation per SONAME: a library serves the table of its own ABI only */
+const danehop_api_v0 *danehop_api(unsigned abi_version)
+{
+    return abi_version == DANEHOP_ABI_VERSION ? &table : NULL;
+}

@@ -46,8 +46,13 @@
 extern "C" {
 #endif
 
-/* bumped on any incompatible change of this header */
-#define DANEHOP_ABI_VERSION 1
+/*
+ * The ABI generation: the SONAME's major (libdanehop.so.0), the symbol
+ * version node (DANEHOP_0) and the table danehop_api() serves
+ * (danehop_api_v0). Bumped, all four together, only by an incompatible
+ * change; additions keep it (danehop(3), COMPATIBILITY).
+ */
+#define DANEHOP_ABI_VERSION 0
 
 /* danehop_abi_version - the DANEHOP_ABI_VERSION the library was built with */
 int danehop_abi_version(void);
@@ -232,6 +237,32 @@ const char *danehop_host_address(const danehop_host *h, size_t i);
 size_t danehop_host_hop_count(const danehop_host *h);
 int danehop_host_hop(const danehop_host *h, size_t i, const char **name, const char **cname, int *secure);
 
+/* ---- the host a connection is for ------------------------------------------ */
+
+typedef enum {
+    DANEHOP_MATCH_HOST = 0, /* a host of the decision, by name (through its CNAME
+                               chain) and, where it has addresses, by address */
+    DANEHOP_MATCH_NO_DANE,  /* no host matched, but DANE cannot apply to the domain
+                               (provably unsigned MX RRset, or exempt by a rule):
+                               decide the MTA's host on its own */
+    DANEHOP_MATCH_ADDRESS,  /* the name is a host's, the address is none of its */
+    DANEHOP_MATCH_LIMIT,    /* an MX host past the limit of hosts evaluated */
+    DANEHOP_MATCH_NONE      /* not a host of the decision */
+} danehop_match;
+
+/*
+ * danehop_decision_match - the host of d that a connection to name (the
+ * MTA's host name, possibly the end of a CNAME chain) at address (text)
+ * stands for. The MTA's own DNS answers are not validated: a host that is
+ * not matched must not be used (defer), except for DANEHOP_MATCH_NO_DANE.
+ * Returns the host with *how = DANEHOP_MATCH_HOST, else NULL with *how
+ * saying why. Pure: no DNS, no allocation.
+ */
+const danehop_host *danehop_decision_match(const danehop_decision *d, const char *name, const char *address,
+                                           danehop_match *how);
+/* "host", "no-dane", "address-mismatch", "past-host-limit", "not-a-host" */
+const char *danehop_match_name(danehop_match m);
+
 /* ---- certificate verification (OpenSSL DANE) ----------------------------- */
 
 typedef struct danehop_verdict danehop_verdict;
@@ -313,9 +344,9 @@ void danehop_log_line(const danehop_ctx *ctx, int fallback, int warning, const c
  * means this library cannot serve it. Members are only ever added at the
  * end: check "size" before using one added after your version.
  */
-typedef struct danehop_api_v1 {
+typedef struct danehop_api_v0 {
     unsigned abi; /* DANEHOP_ABI_VERSION of the library */
-    size_t size;  /* sizeof(struct danehop_api_v1) as built */
+    size_t size;  /* sizeof(struct danehop_api_v0) as built */
     int (*abi_version)(void);
     const char *(*version)(void);
     danehop_ctx *(*ctx_new)(void);
@@ -383,9 +414,12 @@ typedef struct danehop_api_v1 {
     void (*string_free)(char *s);
     void (*log_decision)(const danehop_ctx *ctx, const danehop_decision *d, int fallback);
     void (*log_line)(const danehop_ctx *ctx, int fallback, int warning, const char *line);
-} danehop_api_v1;
+    const danehop_host *(*decision_match)(const danehop_decision *d, const char *name, const char *address,
+                                          danehop_match *how);
+    const char *(*match_name)(danehop_match m);
+} danehop_api_v0;
 
-const danehop_api_v1 *danehop_api(unsigned abi_version);
+const danehop_api_v0 *danehop_api(unsigned abi_version);
 
 #ifdef __cplusplus
 }

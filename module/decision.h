@@ -15,7 +15,11 @@
 #include "arena.h"
 #include "danehop.h"
 
-/* the most MX hosts evaluated per domain; the rest are reported, deferred */
+/*
+ * the most MX hosts evaluated per domain; the names of the rest are kept
+ * (skipped[]), counted in the reason, and danehop_decision_match() reports
+ * them as DANEHOP_MATCH_LIMIT, which the shims defer
+ */
 #define DH_MAX_HOSTS 16
 /* a decision never takes more memory than this */
 #define DH_DECISION_LIMIT (1024 * 1024)
@@ -78,6 +82,8 @@ struct danehop_decision {
     unsigned rounds;
     size_t nhosts;
     danehop_host *hosts;
+    size_t nskipped; /* MX hosts past DH_MAX_HOSTS: not evaluated */
+    const char **skipped;
     size_t nqueries;
     size_t queries_cap;
     dh_query_log *queries;

@@ -143,81 +143,56 @@ static int mx_cmp(const void *a, const void *b)
     return strcmp(x->name, y->name);
 }
 
-/*
- * mx_stage - read the MX answer. Returns 1 when hosts are to be evaluated
- * (w slots added or found), 0 when the domain is finished.
- */
-static int mx_stage(job *j, const dh_answer *a, const char *host)
+/* mx_defer - the domain defers as a whole; returns 0 (domain finished) */
+static int mx_defer(danehop_decision *d, const char *reason)
 {
-    danehop_decision *d = j->d;
-    const struct ub_result *r = a->res;
+    d->status = DANEHOP_STATUS_DEFER;
+    d->reason = reason;
+    return 0;
+}
+
+/*
+ * mx_records - the MX RRset parsed and sorted by preference into *out
+ * (caller frees); the count, or -1 when the domain defers
+ */
+static long mx_records(danehop_decision *d, const struct ub_result *r, mx_rec **out)
+{
     mx_rec *recs;
-    size_t n = 0, i, usable = 0;
-    char why[300];
+    size_t n = 0, i;
 
-    if (dh_ans_is_error(a)) {
-        d->status = DANEHOP_STATUS_DEFER;
-        set_reason(d, "MX lookup for %s failed (%s): delivery must wait (RFC 7672 section 2.1.2)", d->domain,
-                   dh_ans_describe(a, why, sizeof(why)));
-        return 0;
-    }
-    if (a->kind == DH_ANS_NXDOMAIN) {
-        d->status = DANEHOP_STATUS_NXDOMAIN;
-        d->mx_secure = a->secure;
-        set_reason(d, "%s does not exist (%s)", d->domain, dh_ans_describe(a, why, sizeof(why)));
-        return 0;
-    }
-    d->mx_secure = a->secure;
-    if (r->canonname != NULL && !dh_name_equal(r->canonname, d->domain)) {
-        char canon[DH_NAME_BUF];
-
-        snprintf(canon, sizeof(canon), "%s", r->canonname);
-        if (dh_name_check(canon, canon) == DH_NAME_OK)
-            d->mx_owner = dh_arena_strdup(d->arena, canon);
-    }
-    if (a->kind == DH_ANS_NODATA) {
-        /* table A6: the domain is its own (implicit) MX host */
-        d->implicit_mx = 1;
-        set_reason(d, "%s has no MX records (%s): the domain is its own mail host", d->domain,
-                   dh_ans_describe(a, why, sizeof(why)));
-        if (host == NULL || dh_name_equal(host, d->domain))
-            add_host(j, d->domain, 0);
-        else
-            add_host(j, host, 0); /* a relay for this domain */
-        return 1;
-    }
     while (r->data[n] != NULL && n <= MAX_MX_RECORDS)
         n++;
     if (n > MAX_MX_RECORDS) {
-        d->status = DANEHOP_STATUS_DEFER;
-        set_reason(d, "MX RRset of %s has more than %d records: refusing it", d->domain, MAX_MX_RECORDS);
-        return 0;
+        mx_defer(d, dh_arena_printf(d->arena, "MX RRset of %s has more than %d records: refusing it",
+                                    d->domain, MAX_MX_RECORDS));
+        return -1;
     }
     if ((recs = calloc(n, sizeof(*recs))) == NULL) {
-        d->status = DANEHOP_STATUS_DEFER;
-        set_reason(d, "out of memory");
-        return 0;
+        mx_defer(d, "out of memory");
+        return -1;
     }
-    for (i = 0; i < n; i++) {
-        if (dh_rdata_mx((const uint8_t *) r->data[i], (size_t) r->len[i], &recs[usable].pref,
-                        recs[usable].name) != 0) {
+    for (i = 0; i < n; i++)
+        if (dh_rdata_mx((const uint8_t *) r->data[i], (size_t) r->len[i], &recs[i].pref, recs[i].name) != 0) {
             free(recs);
-            d->status = DANEHOP_STATUS_DEFER;
-            set_reason(d, "malformed MX record for %s: delivery must wait", d->domain);
-            return 0;
+            mx_defer(d,
+                     dh_arena_printf(d->arena, "malformed MX record for %s: delivery must wait", d->domain));
+            return -1;
         }
-        usable++;
-    }
     qsort(recs, n, sizeof(*recs), mx_cmp);
-    if (n == 1 && strcmp(recs[0].name, ".") == 0) {
-        free(recs);
-        d->status = DANEHOP_STATUS_NULLMX;
-        set_reason(d, "%s publishes a null MX: it accepts no mail (RFC 7505)", d->domain);
-        return 0;
-    }
-    set_reason(d, "MX RRset of %s%s%s%s is %s", d->domain, d->mx_owner ? " (via CNAME to " : "",
-               d->mx_owner ? d->mx_owner : "", d->mx_owner ? ")" : "",
-               d->mx_secure ? "DNSSEC-signed (secure)" : "not DNSSEC-signed (insecure)");
+    *out = recs;
+    return (long) n;
+}
+
+/*
+ * mx_hosts - a host slot per exchange, in preference order (only host's
+ * own slot in host mode); exchanges that are IP addresses or unusable
+ * names are decided here
+ */
+static void mx_hosts(job *j, const mx_rec *recs, size_t n, const char *host)
+{
+    danehop_decision *d = j->d;
+    size_t i;
+
     for (i = 0; i < n; i++) {
         dh_host_work *w;
         char norm[DH_NAME_BUF];
@@ -228,9 +203,12 @@ static int mx_stage(job *j, const dh_answer *a, const char *host)
         if (host != NULL && !dh_name_equal(host, recs[i].name))
             continue;
         if (j->nwork == DH_MAX_HOSTS) {
-            d->reason = dh_arena_printf(d->arena, "%s; only the %d most preferred MX hosts were evaluated",
-                                        d->reason, DH_MAX_HOSTS);
-            break;
+            /* kept by name: a connection to one of them is deferred (match.c) */
+            if (d->skipped == NULL)
+                d->skipped = dh_arena_alloc(d->arena, (n - i) * sizeof(*d->skipped));
+            if (d->skipped != NULL)
+                d->skipped[d->nskipped++] = dh_arena_strdup(d->arena, recs[i].name);
+            continue;
         }
         st = dh_name_check(recs[i].name, norm);
         w = add_host(j, st == DH_NAME_OK ? norm : recs[i].name, recs[i].pref);
@@ -245,11 +223,81 @@ static int mx_stage(job *j, const dh_answer *a, const char *host)
                 j, w, DANEHOP_ACTION_DEFER,
                 dh_arena_printf(d->arena, "MX host name from DNS is not usable: %s", dh_name_strerror(st)));
     }
-    free(recs);
+    if (d->nskipped > 0)
+        d->reason = dh_arena_printf(d->arena,
+                                    "%s; only the %d most preferred MX hosts were evaluated, the %zu others "
+                                    "(%s%s) are deferred",
+                                    d->reason, DH_MAX_HOSTS, d->nskipped, d->skipped[0],
+                                    d->nskipped > 1 ? ", ..." : "");
     if (host != NULL && j->nwork == 0) {
         /* not one of the domain's MX hosts: a relay, its name from configuration */
         add_host(j, host, 0);
     }
+}
+
+/* mx_owner - N': the owner of the MX RRset when the lookup followed a CNAME */
+static void mx_owner(danehop_decision *d, const struct ub_result *r)
+{
+    char canon[DH_NAME_BUF];
+
+    if (r->canonname == NULL || dh_name_equal(r->canonname, d->domain))
+        return;
+    snprintf(canon, sizeof(canon), "%s", r->canonname);
+    if (dh_name_check(canon, canon) == DH_NAME_OK)
+        d->mx_owner = dh_arena_strdup(d->arena, canon);
+}
+
+/*
+ * mx_stage - read the MX answer (table A). Returns 1 when hosts are to be
+ * evaluated (w slots added or found), 0 when the domain is finished.
+ */
+static int mx_stage(job *j, const dh_answer *a, const char *host)
+{
+    danehop_decision *d = j->d;
+    mx_rec *recs = NULL;
+    long n;
+    char why[300];
+
+    if (dh_ans_is_error(a)) {
+        /* A2 */
+        set_reason(d, "MX lookup for %s failed (%s): delivery must wait (RFC 7672 section 2.1.2)", d->domain,
+                   dh_ans_describe(a, why, sizeof(why)));
+        return mx_defer(d, d->reason);
+    }
+    d->mx_secure = a->secure;
+    if (a->kind == DH_ANS_NXDOMAIN) {
+        /* A7 */
+        d->status = DANEHOP_STATUS_NXDOMAIN;
+        set_reason(d, "%s does not exist (%s)", d->domain, dh_ans_describe(a, why, sizeof(why)));
+        return 0;
+    }
+    mx_owner(d, a->res);
+    if (a->kind == DH_ANS_NODATA) {
+        /* A6: the domain is its own (implicit) MX host */
+        d->implicit_mx = 1;
+        set_reason(d, "%s has no MX records (%s): the domain is its own mail host", d->domain,
+                   dh_ans_describe(a, why, sizeof(why)));
+        if (host == NULL || dh_name_equal(host, d->domain))
+            add_host(j, d->domain, 0);
+        else
+            add_host(j, host, 0); /* a relay for this domain */
+        return 1;
+    }
+    if ((n = mx_records(d, a->res, &recs)) < 0)
+        return 0;
+    if (n == 1 && strcmp(recs[0].name, ".") == 0) {
+        /* A3 */
+        free(recs);
+        d->status = DANEHOP_STATUS_NULLMX;
+        set_reason(d, "%s publishes a null MX: it accepts no mail (RFC 7505)", d->domain);
+        return 0;
+    }
+    /* A4, A5 */
+    set_reason(d, "MX RRset of %s%s%s%s is %s", d->domain, d->mx_owner ? " (via CNAME to " : "",
+               d->mx_owner ? d->mx_owner : "", d->mx_owner ? ")" : "",
+               d->mx_secure ? "DNSSEC-signed (secure)" : "not DNSSEC-signed (insecure)");
+    mx_hosts(j, recs, (size_t) n, host);
+    free(recs);
     return 1;
 }
 
@@ -385,29 +433,23 @@ static int probe_ok(job *j, const dh_answer *a)
     return 0;
 }
 
-static void run(job *j, const char *host)
+/* exempt - a rule exempts the domain: no DANE lookups at all, not even the MX */
+static void exempt(job *j, const char *host)
+{
+    set_reason(j->d, "exempt from DANE (%s): opportunistic TLS", j->d->rule);
+    if (host != NULL)
+        host_final(j, add_host(j, host, 0), DANEHOP_ACTION_MAY, j->d->reason);
+}
+
+/*
+ * mx_round - round 1: the root probe (once per context), the MX, and in
+ * host mode the host's addresses too. Returns 0 when the domain is finished.
+ */
+static int mx_round(job *j, dh_batch *b1, const char *host)
 {
     danehop_decision *d = j->d;
-    dh_batch *b1 = dh_batch_new(), *b2 = dh_batch_new(), *b3 = dh_batch_new();
     int imx = -1, iprobe = -1;
-    size_t i;
 
-    if (b1 == NULL || b2 == NULL || b3 == NULL) {
-        d->status = DANEHOP_STATUS_DEFER;
-        set_reason(d, "out of memory");
-        goto out;
-    }
-    if (d->exempt) {
-        /* no DANE lookups at all: not even the MX */
-        set_reason(d, "exempt from DANE (%s): opportunistic TLS", d->rule);
-        if (host != NULL)
-            host_final(j, add_host(j, host, 0), DANEHOP_ACTION_MAY, d->reason);
-        dh_batch_free(b1);
-        dh_batch_free(b2);
-        dh_batch_free(b3);
-        return;
-    }
-    /* round 1 */
     if (!atomic_load(&j->res->validated))
         iprobe = dh_batch_add(b1, ".", DH_T_DNSKEY);
     if (d->domain != NULL)
@@ -423,13 +465,19 @@ static void run(job *j, const char *host)
     }
     run_round(j, b1);
     if (iprobe >= 0 && !probe_ok(j, dh_batch_answer(b1, iprobe)))
-        goto out;
+        return 0;
     if (imx >= 0 && !mx_stage(j, dh_batch_answer(b1, imx), host))
-        goto out;
+        return 0;
     host_rules(j);
     insecure_mx(j);
+    return 1;
+}
 
-    /* round 2: addresses of every host not decided yet */
+/* address_round - round 2: addresses of every host not decided yet (table B) */
+static void address_round(job *j, dh_batch *b1, dh_batch *b2, const char *host)
+{
+    size_t i;
+
     for (i = 0; i < j->nwork; i++) {
         dh_host_work *w = &j->work[i];
 
@@ -438,7 +486,7 @@ static void run(job *j, const char *host)
         if (host != NULL) {
             /* asked in round 1 already */
             dh_walk_queue(w, b1);
-            dh_walk(d, w, b1);
+            dh_walk(j->d, w, b1);
         } else if (dh_walk_queue(w, b2) != 0) {
             host_final(j, w, DANEHOP_ACTION_DEFER, "too many lookups in one decision");
         }
@@ -446,22 +494,43 @@ static void run(job *j, const char *host)
     run_round(j, b2);
     for (i = 0; i < j->nwork && host == NULL; i++)
         if (!j->work[i].decided)
-            dh_walk(d, &j->work[i], b2);
+            dh_walk(j->d, &j->work[i], b2);
+}
 
-    /* round 3: TLSA at every candidate */
+/* tlsa_round - round 3: TLSA at every candidate base domain (tables C, D) */
+static void tlsa_round(job *j, dh_batch *b3)
+{
+    size_t i;
+
     for (i = 0; i < j->nwork; i++) {
         dh_host_work *w = &j->work[i];
 
-        if (!w->decided && dh_candidate_queue(w, b3, d->port) != 0)
+        if (!w->decided && dh_candidate_queue(w, b3, j->d->port) != 0)
             host_final(j, w, DANEHOP_ACTION_DEFER, "too many lookups in one decision");
     }
     run_round(j, b3);
     for (i = 0; i < j->nwork; i++)
         if (!j->work[i].decided)
-            dh_candidate_decide(d, &j->work[i], b3);
-out:
+            dh_candidate_decide(j->d, &j->work[i], b3);
+}
+
+static void run(job *j, const char *host)
+{
+    dh_batch *b1 = dh_batch_new(), *b2 = dh_batch_new(), *b3 = dh_batch_new();
+
+    if (b1 == NULL || b2 == NULL || b3 == NULL) {
+        j->d->status = DANEHOP_STATUS_DEFER;
+        set_reason(j->d, "out of memory");
+    } else if (j->d->exempt) {
+        exempt(j, host);
+        goto out;
+    } else if (mx_round(j, b1, host)) {
+        address_round(j, b1, b2, host);
+        tlsa_round(j, b3);
+    }
     mandatory(j);
-    domain_status(d);
+    domain_status(j->d);
+out:
     dh_batch_free(b1);
     dh_batch_free(b2);
     dh_batch_free(b3);

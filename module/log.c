@@ -4,13 +4,16 @@
  *
  * syslog() is used without openlog(): inside an MTA the MTA's own ident and
  * options stay as they are. A log file is opened, appended to and closed per
- * decision, so rotation needs no signal.
+ * decision, so rotation needs no signal; it is created 0640 whatever the
+ * umask (Exim delivers with umask 0).
  */
 #include "log.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <syslog.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "context.h"
@@ -19,15 +22,21 @@
 static void emit(const dh_config *c, dh_log_dest dest, int prio, const char *line)
 {
     FILE *f;
+    int fd;
 
     switch (dest) {
     case DH_LOG_SYSLOG: syslog(c->log_facility | prio, "%s", line); break;
     case DH_LOG_STDERR: fprintf(stderr, "%s\n", line); break;
     case DH_LOG_FILE:
-        if ((f = fopen(c->log_file, "a")) != NULL) {
-            fprintf(f, "%s\n", line);
-            fclose(f);
+        /* 0640 whatever the umask: Exim runs its deliveries with umask 0 */
+        if ((fd = open(c->log_file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0640)) < 0)
+            break;
+        if ((f = fdopen(fd, "a")) == NULL) {
+            close(fd);
+            break;
         }
+        fprintf(f, "%s\n", line);
+        fclose(f);
         break;
     default: break;
     }

@@ -11,7 +11,7 @@
  *   on the resolver, so the late callback frees the result instead of
  *   writing into a batch that is gone.
  *
- *   Threads may run batches on one resolver at once (the socketmap daemon
+ *   Threads may run batches on one context at once (the socketmap daemon
  *   shares one warm cache this way). Whichever waiting thread holds the
  *   resolver's process_lock runs ub_process() and so delivers every
  *   thread's answers; the others sleep on their batch's condition variable
@@ -33,6 +33,8 @@
 #include <string.h>
 #include <time.h>
 #include <unbound.h>
+
+#include "transport.h"
 
 struct dh_ticket {
     dh_orphan link; /* first: the resolver frees orphans through it */
@@ -197,72 +199,85 @@ static void prune_orphans(dh_resolver *r)
     }
 }
 
-void dh_batch_run(dh_batch *b, dh_resolver *r, long long deadline_ms)
+/* fail_answer - an answer that never left: the reason is ours, not DNS's */
+static void fail_answer(dh_answer *a, const char *why)
 {
-    struct ub_ctx *ub = r ? r->ub : NULL;
-    size_t i, pending;
+    a->kind = DH_ANS_FAILED;
+    snprintf(a->why, sizeof(a->why), "%.200s", why);
+}
 
-    if (r != NULL) {
-        pthread_mutex_lock(&r->qlock);
-        prune_orphans(r);
-        pthread_mutex_unlock(&r->qlock);
+/* send_one - hand question i to the resolver with a ticket for its answer */
+static void send_one(dh_batch *b, dh_resolver *r, struct ub_ctx *ub, size_t i)
+{
+    dh_answer *a = &b->ans[i];
+    struct dh_ticket *t;
+    int rc, id = 0;
+
+    if ((t = calloc(1, sizeof(*t))) == NULL) {
+        fail_answer(a, "out of memory");
+        return;
     }
+    t->res = r;
+    t->batch = b;
+    t->idx = (int) i;
+    pthread_mutex_lock(&r->qlock);
+    b->tickets[i] = t;
+    b->pending++;
+    pthread_mutex_unlock(&r->qlock);
+    /* another thread's ub_process() may answer (and free t) before this
+     * returns: the id is kept only while the ticket is still pending */
+    rc = dh_transport_send(ub, b->names[i], a->qtype, t, callback, &id);
+    pthread_mutex_lock(&r->qlock);
+    if (rc != 0) {
+        b->tickets[i] = NULL;
+        b->pending--;
+        free(t);
+        a->kind = DH_ANS_FAILED;
+        snprintf(a->why, sizeof(a->why), "resolver error: %s", ub_strerror(rc));
+    } else if (b->tickets[i] == t) {
+        t->async_id = id;
+    }
+    pthread_mutex_unlock(&r->qlock);
+}
+
+/* send_all - every question still pending leaves now (ub NULL: all fail) */
+static void send_all(dh_batch *b, dh_resolver *r, struct ub_ctx *ub)
+{
+    size_t i;
+
     for (i = 0; i < b->n; i++) {
-        dh_answer *a = &b->ans[i];
-        struct dh_ticket *t;
-        int rc, id = 0;
-
-        if (a->kind != DH_ANS_PENDING)
+        if (b->ans[i].kind != DH_ANS_PENDING)
             continue;
-        if (ub == NULL) {
-            a->kind = DH_ANS_FAILED;
-            snprintf(a->why, sizeof(a->why), "no resolver");
-            continue;
-        }
-        if ((t = calloc(1, sizeof(*t))) == NULL) {
-            a->kind = DH_ANS_FAILED;
-            snprintf(a->why, sizeof(a->why), "out of memory");
-            continue;
-        }
-        t->res = r;
-        t->batch = b;
-        t->idx = (int) i;
-        pthread_mutex_lock(&r->qlock);
-        b->tickets[i] = t;
-        b->pending++;
-        pthread_mutex_unlock(&r->qlock);
-        /* another thread's ub_process() may answer (and free t) before this
-         * returns: the id is kept only while the ticket is still pending */
-        rc = ub_resolve_async(ub, b->names[i], a->qtype, 1, t, callback, &id);
-        pthread_mutex_lock(&r->qlock);
-        if (rc != 0) {
-            b->tickets[i] = NULL;
-            b->pending--;
-            free(t);
-            a->kind = DH_ANS_FAILED;
-            snprintf(a->why, sizeof(a->why), "resolver error: %s", ub_strerror(rc));
-        } else if (b->tickets[i] == t) {
-            t->async_id = id;
-        }
-        pthread_mutex_unlock(&r->qlock);
+        if (ub == NULL)
+            fail_answer(&b->ans[i], "no resolver");
+        else
+            send_one(b, r, ub, i);
     }
+}
+
+/*
+ * wait_all - until every answer is in or the deadline passes: process the
+ * resolver's answers when no other thread does, else sleep until one of
+ * them files ours
+ */
+static void wait_all(dh_batch *b, dh_resolver *r, struct ub_ctx *ub, long long deadline_ms)
+{
     for (;;) {
         long long left = deadline_ms - dh_now_ms();
+        size_t pending;
 
-        if (ub == NULL)
-            break;
         pthread_mutex_lock(&r->qlock);
         pending = b->pending;
         pthread_mutex_unlock(&r->qlock);
-        if (pending == 0 || left <= 0)
-            break;
+        if (pending == 0 || left <= 0 || ub == NULL)
+            return;
         if (pthread_mutex_trylock(&r->process_lock) == 0) {
-            struct pollfd pfd = {.fd = ub_fd(ub), .events = POLLIN};
+            struct pollfd pfd = {.fd = dh_transport_fd(ub), .events = POLLIN};
             int pr = poll(&pfd, 1, left > 100 ? 100 : (int) left);
 
-            if (pr > 0 && ub_process(ub) != 0) {
+            if (pr > 0 && dh_transport_process(ub) != 0) {
                 pthread_mutex_unlock(&r->process_lock);
-                break;
+                return;
             }
             pthread_mutex_unlock(&r->process_lock);
         } else {
@@ -272,8 +287,16 @@ void dh_batch_run(dh_batch *b, dh_resolver *r, long long deadline_ms)
             pthread_mutex_unlock(&r->qlock);
         }
     }
-    if (r == NULL)
-        return;
+}
+
+/*
+ * expire_rest - questions still owed are TIMEOUT; each is cancelled, or,
+ * when its answer is already on the way, its ticket is parked as an orphan
+ */
+static void expire_rest(dh_batch *b, dh_resolver *r, struct ub_ctx *ub)
+{
+    size_t i;
+
     pthread_mutex_lock(&r->qlock);
     for (i = 0; i < b->n && b->pending > 0; i++) {
         struct dh_ticket *t = b->tickets[i];
@@ -284,7 +307,7 @@ void dh_batch_run(dh_batch *b, dh_resolver *r, long long deadline_ms)
         snprintf(b->ans[i].why, sizeof(b->ans[i].why), "no answer in time (timeout)");
         b->tickets[i] = NULL;
         b->pending--;
-        if (ub != NULL && t->async_id != 0 && ub_cancel(ub, t->async_id) == 0) {
+        if (ub != NULL && t->async_id != 0 && dh_transport_cancel(ub, t->async_id) == 0) {
             free(t);
         } else {
             t->batch = NULL;
@@ -293,6 +316,22 @@ void dh_batch_run(dh_batch *b, dh_resolver *r, long long deadline_ms)
         }
     }
     pthread_mutex_unlock(&r->qlock);
+}
+
+void dh_batch_run(dh_batch *b, dh_resolver *r, long long deadline_ms)
+{
+    struct ub_ctx *ub = r ? r->ub : NULL;
+
+    if (r != NULL) {
+        pthread_mutex_lock(&r->qlock);
+        prune_orphans(r);
+        pthread_mutex_unlock(&r->qlock);
+    }
+    send_all(b, r, ub);
+    if (r == NULL)
+        return;
+    wait_all(b, r, ub, deadline_ms);
+    expire_rest(b, r, ub);
 }
 
 void dh_batch_free(dh_batch *b)

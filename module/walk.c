@@ -128,27 +128,64 @@ static void set_hops(danehop_decision *d, dh_host_work *w, int first_secure, int
     }
 }
 
-void dh_walk(danehop_decision *d, dh_host_work *w, const dh_batch *b)
+/*
+ * failure_chain - record what is known of H's CNAME chain when no address
+ * answer can be used: a denial still carries the chain, and the separate
+ * CNAME query gives the first hop even when the address lookups timed
+ * out. Without it, the MTA's connection to the alias target could not be
+ * matched to this (deferred) host.
+ */
+static void failure_chain(danehop_decision *d, dh_host_work *w, const dh_answer *a4, const dh_answer *a6,
+                          const dh_answer *cn)
+{
+    const dh_answer *a[2] = {a4, a6};
+    int first = cn->kind == DH_ANS_DATA ? cn->secure : -1;
+    size_t i;
+
+    for (i = 0; i < 2; i++) {
+        const struct ub_result *r = a[i]->res;
+
+        if (r == NULL || dh_ans_is_error(a[i]) || r->answer_packet == NULL)
+            continue;
+        if (dh_packet_chain(r->answer_packet, (size_t) r->answer_len, w->name, &w->chain) == 0 &&
+            w->chain.n > 1) {
+            set_hops(d, w, first, -1, -1);
+            return;
+        }
+    }
+    if (cn->kind == DH_ANS_DATA && cn->res != NULL && cn->res->data[0] != NULL &&
+        dh_rdata_cname((const uint8_t *) cn->res->data[0], (size_t) cn->res->len[0], w->chain.name[1]) == 0) {
+        snprintf(w->chain.name[0], sizeof(w->chain.name[0]), "%s", w->name);
+        w->chain.n = 2;
+        set_hops(d, w, first, -1, -1);
+    }
+}
+
+/*
+ * families - tables B1, B2 and B10: which address answers the host uses.
+ * Takes their addresses and returns the one whose chain and security
+ * count, or NULL when the host is already decided. *note says what was
+ * left out.
+ */
+static const dh_answer *families(danehop_decision *d, dh_host_work *w, const dh_batch *b, const char **note)
 {
     const dh_answer *a4 = dh_batch_answer(b, w->ia);
     const dh_answer *a6 = dh_batch_answer(b, w->iaaaa);
-    const dh_answer *cn = dh_batch_answer(b, w->icname);
     const dh_answer *use4 = NULL, *use6 = NULL, *primary;
     danehop_host *h = w->out;
     char why4[300], why6[300];
-    const char *note = "";
-    int secure;
 
     dh_ans_describe(a4, why4, sizeof(why4));
     dh_ans_describe(a6, why6, sizeof(why6));
 
     /* B1: every family failed */
     if (dh_ans_is_error(a4) && dh_ans_is_error(a6)) {
+        failure_chain(d, w, a4, a6, dh_batch_answer(b, w->icname));
         decide(d, w, DANEHOP_ACTION_DEFER,
                "address lookup for %s failed (A: %s; AAAA: %s): the host is unusable "
                "(RFC 7672 section 2.1.2)",
                w->name, why4, why6);
-        return;
+        return NULL;
     }
     if (a4->kind == DH_ANS_DATA)
         use4 = a4;
@@ -156,67 +193,54 @@ void dh_walk(danehop_decision *d, dh_host_work *w, const dh_batch *b)
         use6 = a6;
     /* B2: no addresses at all */
     if (use4 == NULL && use6 == NULL) {
+        failure_chain(d, w, a4, a6, dh_batch_answer(b, w->icname));
         if (dh_ans_is_error(a4) || dh_ans_is_error(a6))
             decide(d, w, DANEHOP_ACTION_DEFER, "address lookup for %s failed (A: %s; AAAA: %s)", w->name,
                    why4, why6);
         else
             decide(d, w, DANEHOP_ACTION_NOADDRESS, "%s has no A or AAAA records (A: %s; AAAA: %s)", w->name,
                    why4, why6);
-        return;
+        return NULL;
     }
     if (dh_ans_is_error(a4) || dh_ans_is_error(a6))
-        note = dh_arena_printf(d->arena, "; %s addresses left out: %s", dh_ans_is_error(a4) ? "IPv4" : "IPv6",
-                               dh_ans_is_error(a4) ? why4 : why6);
+        *note = dh_arena_printf(d->arena, "; %s addresses left out: %s",
+                                dh_ans_is_error(a4) ? "IPv4" : "IPv6", dh_ans_is_error(a4) ? why4 : why6);
     /* B10: families disagree on security: keep the secure one only */
     if (use4 && use6 && use4->secure != use6->secure) {
-        note = dh_arena_printf(d->arena, "; %s addresses left out: not DNSSEC-signed while the %s ones are",
-                               use4->secure ? "IPv6" : "IPv4", use4->secure ? "IPv4" : "IPv6");
+        *note = dh_arena_printf(d->arena, "; %s addresses left out: not DNSSEC-signed while the %s ones are",
+                                use4->secure ? "IPv6" : "IPv4", use4->secure ? "IPv4" : "IPv6");
         if (use4->secure)
             use6 = NULL;
         else
             use4 = NULL;
     }
     primary = use4 ? use4 : use6;
-    secure = primary->secure;
     if (use4 != NULL)
         take_addresses(d, h, use4);
     if (use6 != NULL)
         take_addresses(d, h, use6);
-    h->address_secure = secure;
+    h->address_secure = primary->secure;
+    return primary;
+}
 
-    if (read_chain(w, primary) != 0) {
-        decide(d, w, DANEHOP_ACTION_DEFER, "malformed answer for %s: cannot follow its CNAME chain", w->name);
-        return;
+/* secure_names - B3 and B4: a secure answer gives [H], or [F, H] for an alias */
+static void secure_names(danehop_decision *d, dh_host_work *w, const char *note)
+{
+    set_hops(d, w, 1, 1, 1);
+    if (w->alias) {
+        /* B4: [F, H]; names in between never qualify */
+        w->cand[w->ncand++] = dh_arena_strdup(d->arena, w->final);
+        w->cand[w->ncand++] = dh_arena_strdup(d->arena, w->name);
+    } else {
+        /* B3 */
+        w->cand[w->ncand++] = dh_arena_strdup(d->arena, w->name);
     }
-    if (w->chain.loop || w->chain.truncated) {
-        set_hops(d, w, -1, -1, -1);
-        decide(d, w, DANEHOP_ACTION_DEFER, "%s: CNAME %s", w->name,
-               w->chain.loop ? "loop" : "chain too long");
-        return;
-    }
+    w->out->reason = *note ? dh_arena_strdup(d->arena, note + 2) : NULL;
+}
 
-    if (secure) {
-        set_hops(d, w, 1, 1, 1);
-        if (w->alias) {
-            /* B4: [F, H]; names in between never qualify */
-            w->cand[w->ncand++] = dh_arena_strdup(d->arena, w->final);
-            w->cand[w->ncand++] = dh_arena_strdup(d->arena, w->name);
-        } else {
-            /* B3 */
-            w->cand[w->ncand++] = dh_arena_strdup(d->arena, w->name);
-        }
-        h->reason = *note ? dh_arena_strdup(d->arena, note + 2) : NULL;
-        return;
-    }
-    if (!w->alias) {
-        set_hops(d, w, 0, 0, 0);
-        decide(d, w, DANEHOP_ACTION_MAY,
-               "address records of %s are not DNSSEC-signed and it is not an alias: DANE does not "
-               "apply, opportunistic TLS (RFC 7672 section 2.2.2)%s",
-               w->name, note);
-        return;
-    }
-    /* insecure alias: the separate CNAME query decides (B6 to B9) */
+/* insecure_alias - B6 to B9: the separate CNAME query at H decides */
+static void insecure_alias(danehop_decision *d, dh_host_work *w, const dh_answer *cn, const char *note)
+{
     if (dh_ans_is_error(cn)) {
         char why[300];
 
@@ -245,5 +269,38 @@ void dh_walk(danehop_decision *d, dh_host_work *w, const dh_batch *b)
     }
     /* B6, the seed case: a signed alias into an unsigned zone */
     w->cand[w->ncand++] = dh_arena_strdup(d->arena, w->name);
-    h->reason = *note ? dh_arena_strdup(d->arena, note + 2) : NULL;
+    w->out->reason = *note ? dh_arena_strdup(d->arena, note + 2) : NULL;
+}
+
+void dh_walk(danehop_decision *d, dh_host_work *w, const dh_batch *b)
+{
+    const char *note = "";
+    const dh_answer *primary = families(d, w, b, &note);
+
+    if (primary == NULL)
+        return;
+    if (read_chain(w, primary) != 0) {
+        decide(d, w, DANEHOP_ACTION_DEFER, "malformed answer for %s: cannot follow its CNAME chain", w->name);
+        return;
+    }
+    if (w->chain.loop || w->chain.truncated) {
+        set_hops(d, w, -1, -1, -1);
+        decide(d, w, DANEHOP_ACTION_DEFER, "%s: CNAME %s", w->name,
+               w->chain.loop ? "loop" : "chain too long");
+        return;
+    }
+    if (primary->secure) {
+        secure_names(d, w, note);
+        return;
+    }
+    if (!w->alias) {
+        /* B5 */
+        set_hops(d, w, 0, 0, 0);
+        decide(d, w, DANEHOP_ACTION_MAY,
+               "address records of %s are not DNSSEC-signed and it is not an alias: DANE does not "
+               "apply, opportunistic TLS (RFC 7672 section 2.2.2)%s",
+               w->name, note);
+        return;
+    }
+    insecure_alias(d, w, dh_batch_answer(b, w->icname), note);
 }

@@ -9,8 +9,11 @@ Speaks enough SMTP for a client to deliver: EHLO/HELO, STARTTLS (unless
 --no-starttls), MAIL, RCPT, DATA, RSET, NOOP, QUIT. Real TLS (Python's ssl
 module, OpenSSL underneath) with the certificate chain given. Every session
 is logged as one JSON line: peer, SNI the client sent, whether TLS was
-used, protocol and cipher, and each message received (also written to
---maildir as a file). Tests read the log to see what the sending MTA did.
+used, protocol and cipher, every MAIL command ("mail", absent when none),
+every command the client sent (verb and argument, in order, cleartext and
+TLS alike: "commands"), and each message received (also written to
+--maildir as a file). Tests read the log to see what the sending MTA did,
+e.g. that an attacker's receiver never saw MAIL.
 """
 import argparse
 import json
@@ -41,7 +44,7 @@ class Session(socketserver.StreamRequestHandler):
     def handle(self):
         rec = {"peer": self.client_address[0], "local": self.server.server_address[0],
                "tls": False, "sni": None, "protocol": None, "cipher": None,
-               "messages": [], "time": time.time()}
+               "commands": [], "messages": [], "time": time.time()}
         sni = []
         self.reply("220 %s ESMTP danehop test receiver" % args.name)
         mail_from, rcpts, tls = None, [], False
@@ -52,6 +55,8 @@ class Session(socketserver.StreamRequestHandler):
                     break
                 cmd = line.decode("utf-8", "replace").strip()
                 verb = cmd.split(" ", 1)[0].upper()
+                if len(rec["commands"]) < 1000:
+                    rec["commands"].append(cmd[:200])
                 if verb in ("EHLO", "HELO"):
                     if verb == "HELO":
                         self.reply("250 %s" % args.name)
@@ -80,6 +85,7 @@ class Session(socketserver.StreamRequestHandler):
                     mail_from, rcpts = None, []
                 elif verb == "MAIL":
                     mail_from, rcpts = cmd[10:].strip(), []
+                    rec.setdefault("mail", []).append(mail_from)  # also the ones never completed
                     self.reply("250 2.1.0 ok")
                 elif verb == "RCPT":
                     rcpts.append(cmd[8:].strip())

@@ -4,6 +4,7 @@
  *
  *   danehop probe [--port N] [--json] [--io-timeout S] [resolver options] DOMAIN
  *   danehop probe ... --host HOST [DOMAIN]
+ *   (every option: options.c)
  *
  * For each address of each MX host that DANE decided for (dane, encrypt,
  * may): EHLO, STARTTLS, a TLS handshake set up exactly as an MTA should
@@ -16,7 +17,6 @@
  * 2 an address failed (no TLS where required, or not authenticated), 75 the
  * domain's decision is defer, 1 usage or set-up error.
  */
-#include <getopt.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
@@ -25,23 +25,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "json_out.h"
 #include "cli.h"
 #include "danehop.h"
+#include "json_out.h"
+#include "options.h"
 #include "smtp_client.h"
 
 #define MAX_ADDRS 8
-
-enum { OPT_PORT = 256, OPT_JSON, OPT_HOST, OPT_IO_TIMEOUT };
-
-static const struct option options[] = {
-    {"port", required_argument, NULL, OPT_PORT},
-    {"json", no_argument, NULL, OPT_JSON},
-    {"host", required_argument, NULL, OPT_HOST},
-    {"io-timeout", required_argument, NULL, OPT_IO_TIMEOUT},
-    CLI_RESOLVER_OPTIONS,
-    {NULL, 0, NULL, 0},
-};
 
 typedef struct result {
     const char *host, *address, *action;
@@ -205,45 +195,39 @@ static void print_json(const result *r, const danehop_host *h, int first)
 
 int cmd_probe(int argc, char **argv)
 {
-    danehop_ctx *ctx = danehop_ctx_new();
+    danehop_ctx *ctx;
     danehop_decision *d = NULL;
     const char *host = NULL, *domain = NULL;
     unsigned long port = 25, io = 10;
     int json = 0, c, rc = CLI_EXIT_USAGE, failed = 0, first = 1;
+    cli_parser p;
     size_t i, k;
 
-    if (ctx == NULL || cli_load_config(ctx, argc, argv) != 0) {
-        fprintf(stderr, "danehop probe: %s\n", ctx ? danehop_ctx_error(ctx) : "out of memory");
-        goto out;
-    }
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
+    if ((rc = cli_begin(&p, "probe", 1, argc, argv)) != CLI_GO_ON)
+        return rc;
+    ctx = p.ctx;
+    rc = CLI_EXIT_USAGE;
+    while ((c = cli_next(&p)) > 0) {
         switch (c) {
         case OPT_JSON: json = 1; break;
         case OPT_HOST: host = optarg; break;
         case OPT_PORT:
-            if (cli_parse_port("probe", optarg, &port) != 0)
+            if (cli_parse_port(&p, optarg, &port) != 0)
                 goto out;
             break;
         case OPT_IO_TIMEOUT:
             if (cli_parse_uint(optarg, 300, &io) != 0 || io == 0) {
-                fprintf(stderr, "danehop probe: --io-timeout %s: seconds, 1 to 300\n", optarg);
+                cli_error(&p, "--io-timeout %s: seconds, 1 to 300", optarg);
                 goto out;
             }
             break;
-        default:
-            if (cli_resolver_option(ctx, "probe", c, optarg) != 1)
-                goto out;
+        default: break;
         }
     }
-    if (optind < argc)
-        domain = argv[optind++];
-    if (optind < argc || (domain == NULL && host == NULL)) {
-        fprintf(stderr, "usage: danehop probe [--port N] [--json] DOMAIN | --host HOST [DOMAIN]\n");
+    if (c < 0 || cli_domain_operand(&p, host, &domain) != 0)
         goto out;
-    }
     if (danehop_resolve(ctx, domain, host, (unsigned) port, DANEHOP_POLICY_OPPORTUNISTIC, 0, &d) != 0) {
-        fprintf(stderr, "danehop probe: %s\n", danehop_ctx_error(ctx));
+        cli_error(&p, "%s", danehop_ctx_error(ctx));
         goto out;
     }
     if (json) {

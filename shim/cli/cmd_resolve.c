@@ -6,100 +6,62 @@
  * --json. Exit status: 0 decided, 1 usage or set-up error (nothing looked
  * up), 75 when the domain's decision is "defer".
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "cli.h"
 #include "danehop.h"
-
-enum { OPT_PORT = 256, OPT_MANDATORY, OPT_HALF, OPT_JSON, OPT_HOST, OPT_HELP };
-
-static const struct option options[] = {
-    {"port", required_argument, NULL, OPT_PORT},
-    {"mandatory", no_argument, NULL, OPT_MANDATORY},
-    {"half-dane", no_argument, NULL, OPT_HALF},
-    {"json", no_argument, NULL, OPT_JSON},
-    {"host", required_argument, NULL, OPT_HOST},
-    {"help", no_argument, NULL, OPT_HELP},
-    CLI_RESOLVER_OPTIONS,
-    {NULL, 0, NULL, 0},
-};
-
-static int fail(danehop_ctx *ctx, const char *what)
-{
-    fprintf(stderr, "danehop resolve: %s%s%s\n", what, ctx ? ": " : "", ctx ? danehop_ctx_error(ctx) : "");
-    danehop_ctx_free(ctx);
-    return CLI_EXIT_USAGE;
-}
+#include "options.h"
 
 int cmd_resolve(int argc, char **argv)
 {
-    danehop_ctx *ctx = danehop_ctx_new();
+    danehop_ctx *ctx;
     danehop_policy policy = DANEHOP_POLICY_OPPORTUNISTIC;
     unsigned flags = 0;
     unsigned long port = 25;
     const char *host = NULL, *domain = NULL;
-    int json = 0, c, rc;
+    int json = 0, c, rc = CLI_EXIT_USAGE;
     danehop_decision *d = NULL;
+    cli_parser p;
     char *out;
 
-    if (ctx == NULL)
-        return fail(NULL, "out of memory");
-    /* the configuration file first, so that flags override it */
-    if (cli_load_config(ctx, argc, argv) != 0) {
-        fprintf(stderr, "danehop resolve: %s\n", danehop_ctx_error(ctx));
-        danehop_ctx_free(ctx);
-        return CLI_EXIT_USAGE;
-    }
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
+    if ((rc = cli_begin(&p, "resolve", 1, argc, argv)) != CLI_GO_ON)
+        return rc;
+    ctx = p.ctx;
+    rc = CLI_EXIT_USAGE;
+    while ((c = cli_next(&p)) > 0) {
         switch (c) {
         case OPT_PORT:
-            if (cli_parse_port("resolve", optarg, &port) != 0) {
-                danehop_ctx_free(ctx);
-                return CLI_EXIT_USAGE;
-            }
+            if (cli_parse_port(&p, optarg, &port) != 0)
+                goto out;
             break;
         case OPT_MANDATORY: policy = DANEHOP_POLICY_MANDATORY; break;
         case OPT_HALF: flags |= DANEHOP_F_HALF_DANE; break;
         case OPT_JSON: json = 1; break;
         case OPT_HOST: host = optarg; break;
-        case OPT_HELP:
-            printf("usage: danehop resolve [options] DOMAIN | --host HOST [DOMAIN]; see danehop(1)\n");
-            danehop_ctx_free(ctx);
-            return CLI_EXIT_OK;
-        default:
-            if (cli_resolver_option(ctx, "resolve", c, optarg) != 1) {
-                danehop_ctx_free(ctx);
-                return CLI_EXIT_USAGE;
-            }
+        default: break;
         }
     }
-    if (optind < argc)
-        domain = argv[optind++];
-    if (optind < argc || (domain == NULL && host == NULL)) {
-        fprintf(stderr, "danehop resolve: give one DOMAIN, or --host HOST [DOMAIN]\n");
-        danehop_ctx_free(ctx);
-        return CLI_EXIT_USAGE;
+    if (c < 0 || cli_domain_operand(&p, host, &domain) != 0)
+        goto out;
+    if (danehop_resolve(ctx, domain, host, (unsigned) port, policy, flags, &d) != 0) {
+        cli_error(&p, "cannot decide: %s", danehop_ctx_error(ctx));
+        goto out;
     }
-    if (danehop_resolve(ctx, domain, host, (unsigned) port, policy, flags, &d) != 0)
-        return fail(ctx, "cannot decide");
-    out = json ? danehop_decision_json(d) : danehop_decision_text(d);
-    if (out == NULL) {
-        danehop_decision_free(d);
-        return fail(NULL, "out of memory while rendering");
+    if ((out = json ? danehop_decision_json(d) : danehop_decision_text(d)) == NULL) {
+        cli_error(&p, "out of memory while rendering");
+        goto out;
     }
     fputs(out, stdout);
     danehop_string_free(out);
     danehop_log_decision(ctx, d, DANEHOP_LOG_NONE);
     rc = danehop_decision_status(d) == DANEHOP_STATUS_DEFER ? CLI_EXIT_TEMPFAIL : CLI_EXIT_OK;
-    danehop_decision_free(d);
-    danehop_ctx_free(ctx);
     if (fflush(stdout) != 0) {
         perror("danehop resolve: stdout");
-        return CLI_EXIT_USAGE;
+        rc = CLI_EXIT_USAGE;
     }
+out:
+    danehop_decision_free(d);
+    danehop_ctx_free(ctx);
     return rc;
 }

@@ -4,13 +4,14 @@
  *
  *   danehop verify [--json] --tlsa 'U S M HEX'... [--name NAME]... CHAIN.pem
  *   danehop verify [--json] [resolver options] [--port N] --host HOST [DOMAIN] CHAIN.pem
+ *   (every option: options.c)
  *
  * The chain is PEM, leaf first. The first --name is the base domain. With
  * --host the records and names come from a live decision. Exit status: 0
  * authenticated, 2 not authenticated (reason printed), 1 usage or input
  * error.
  */
-#include <getopt.h>
+#include <errno.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <stdio.h>
@@ -18,24 +19,14 @@
 #include <string.h>
 
 #include "cli.h"
-#include "json_out.h"
 #include "danehop.h"
+#include "json_out.h"
+#include "options.h"
+#include "tlsa_text.h"
 
 #define MAX_TLSA  64
 #define MAX_NAMES 16
 #define MAX_CERTS 16
-
-enum { OPT_JSON = 256, OPT_TLSA, OPT_NAME, OPT_HOST, OPT_PORT };
-
-static const struct option options[] = {
-    {"json", no_argument, NULL, OPT_JSON},
-    {"tlsa", required_argument, NULL, OPT_TLSA},
-    {"name", required_argument, NULL, OPT_NAME},
-    {"host", required_argument, NULL, OPT_HOST},
-    {"port", required_argument, NULL, OPT_PORT},
-    CLI_RESOLVER_OPTIONS,
-    {NULL, 0, NULL, 0},
-};
 
 typedef struct input {
     danehop_tlsa_rr recs[MAX_TLSA];
@@ -48,62 +39,12 @@ typedef struct input {
     size_t nder;
 } input;
 
-static int hexval(int c)
-{
-    return c >= '0' && c <= '9'   ? c - '0'
-           : c >= 'a' && c <= 'f' ? c - 'a' + 10
-           : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                  : -1;
-}
-
-/* parse_tlsa - "U S M HEX" (colons or spaces inside the hex are allowed) */
+/* parse_tlsa - one --tlsa record (see tlsa_text.c) */
 static int parse_tlsa(input *in, const char *text)
 {
-    unsigned long u, s, m;
-    char *end;
-    const char *p = text;
-    danehop_tlsa_rr *r;
-    unsigned char *buf;
-    size_t n = 0;
-
-    if (in->nrecs == MAX_TLSA)
+    if (in->nrecs == MAX_TLSA || tlsa_text_parse(text, &in->recs[in->nrecs], &in->data[in->nrecs]) != 0)
         return -1;
-    u = strtoul(p, &end, 10);
-    if (end == p || u > 255)
-        return -1;
-    s = strtoul(p = end, &end, 10);
-    if (end == p || s > 255)
-        return -1;
-    m = strtoul(p = end, &end, 10);
-    if (end == p || m > 255)
-        return -1;
-    if ((buf = malloc(strlen(end) / 2 + 1)) == NULL)
-        return -1;
-    for (p = end; *p;) {
-        int hi, lo;
-
-        if (*p == ' ' || *p == ':' || *p == '\t') {
-            p++;
-            continue;
-        }
-        if ((hi = hexval(p[0])) < 0 || (lo = hexval(p[1])) < 0 || n >= 65535) {
-            free(buf);
-            return -1;
-        }
-        buf[n++] = (unsigned char) (hi << 4 | lo);
-        p += 2;
-    }
-    if (n == 0) {
-        free(buf);
-        return -1;
-    }
-    r = &in->recs[in->nrecs];
-    r->usage = (uint8_t) u;
-    r->selector = (uint8_t) s;
-    r->mtype = (uint8_t) m;
-    r->data = buf;
-    r->len = n;
-    in->data[in->nrecs++] = buf;
+    in->nrecs++;
     return 0;
 }
 
@@ -114,7 +55,7 @@ static int read_chain(input *in, const char *path)
     X509 *x;
 
     if (f == NULL) {
-        perror(path);
+        fprintf(stderr, "danehop verify: %s: %s\n", path, strerror(errno));
         return -1;
     }
     while ((x = PEM_read_X509(f, NULL, NULL, NULL)) != NULL) {
@@ -180,53 +121,51 @@ static void print_verdict(const danehop_verdict *v, int json, const char *host, 
 
 int cmd_verify(int argc, char **argv)
 {
-    danehop_ctx *ctx = danehop_ctx_new();
+    danehop_ctx *ctx;
     danehop_decision *d = NULL;
     danehop_verdict *v = NULL;
     const danehop_host *h = NULL;
     const char *host = NULL, *domain = NULL, *chain;
     unsigned long port = 25;
     int json = 0, c, rc = CLI_EXIT_USAGE;
+    cli_parser p;
     input in;
 
     memset(&in, 0, sizeof(in));
-    if (ctx == NULL || cli_load_config(ctx, argc, argv) != 0) {
-        fprintf(stderr, "danehop verify: %s\n", ctx ? danehop_ctx_error(ctx) : "out of memory");
-        goto out;
-    }
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
+    if ((rc = cli_begin(&p, "verify", 1, argc, argv)) != CLI_GO_ON)
+        return rc;
+    ctx = p.ctx;
+    rc = CLI_EXIT_USAGE;
+    while ((c = cli_next(&p)) > 0) {
         switch (c) {
         case OPT_JSON: json = 1; break;
         case OPT_TLSA:
             if (parse_tlsa(&in, optarg) != 0) {
-                fprintf(stderr, "danehop verify: --tlsa \"%.80s\": want \"usage selector mtype hex\"\n",
-                        optarg);
+                cli_error(&p, "--tlsa \"%.80s\": want \"usage selector mtype hex\"", optarg);
                 goto out;
             }
             break;
         case OPT_NAME:
             if (in.nnames == MAX_NAMES) {
-                fprintf(stderr, "danehop verify: at most %d --name\n", MAX_NAMES);
+                cli_error(&p, "at most %d --name", MAX_NAMES);
                 goto out;
             }
             in.names[in.nnames++] = optarg;
             break;
         case OPT_HOST: host = optarg; break;
         case OPT_PORT:
-            if (cli_parse_port("verify", optarg, &port) != 0)
+            if (cli_parse_port(&p, optarg, &port) != 0)
                 goto out;
             break;
-        default:
-            if (cli_resolver_option(ctx, "verify", c, optarg) != 1)
-                goto out;
+        default: break;
         }
     }
+    if (c < 0)
+        goto out;
     if (host != NULL && argc - optind == 2)
         domain = argv[optind++];
     if (argc - optind != 1 || (host == NULL && in.nrecs == 0) || (host != NULL && in.nrecs > 0)) {
-        fprintf(stderr, "usage: danehop verify [--json] --tlsa 'U S M HEX'... [--name NAME]... CHAIN.pem\n"
-                        "       danehop verify [--json] --host HOST [DOMAIN] CHAIN.pem\n");
+        cli_error(&p, "give --tlsa 'U S M HEX'... CHAIN.pem, or --host HOST [DOMAIN] CHAIN.pem (see --help)");
         goto out;
     }
     chain = argv[optind];
@@ -234,11 +173,11 @@ int cmd_verify(int argc, char **argv)
         goto out;
     if (host != NULL) {
         if (danehop_resolve(ctx, domain, host, (unsigned) port, DANEHOP_POLICY_OPPORTUNISTIC, 0, &d) != 0) {
-            fprintf(stderr, "danehop verify: %s\n", danehop_ctx_error(ctx));
+            cli_error(&p, "%s", danehop_ctx_error(ctx));
             goto out;
         }
         if ((h = danehop_decision_host(d, 0)) == NULL) {
-            fprintf(stderr, "danehop verify: no decision for %s: %s\n", host, danehop_decision_reason(d));
+            cli_error(&p, "no decision for %s: %s", host, danehop_decision_reason(d));
             rc = CLI_EXIT_NOTAUTH;
             goto out;
         }
@@ -248,7 +187,7 @@ int cmd_verify(int argc, char **argv)
                            in.derlen, in.nder);
     }
     if (v == NULL) {
-        fprintf(stderr, "danehop verify: out of memory\n");
+        cli_error(&p, "out of memory");
         goto out;
     }
     print_verdict(v, json, host, h ? danehop_host_base_domain(h) : in.nnames ? in.names[0] : NULL);

@@ -3,35 +3,27 @@
  * danehop.c - the danehop command: dispatch to subcommands
  *
  * SYNOPSIS
- *   danehop resolve [options] DOMAIN
- *   danehop resolve [options] --host HOST [DOMAIN]
+ *   danehop resolve [options] DOMAIN | --host HOST [DOMAIN]
+ *   danehop verify [options] --tlsa 'U S M HEX'... CHAIN.pem | --host HOST [DOMAIN] CHAIN.pem
+ *   danehop probe [options] DOMAIN | --host HOST [DOMAIN]
  *   danehop check-config [FILE]
- *   danehop --version
+ *   danehop [COMMAND] --help | --version
+ *
+ * DESCRIPTION
+ *   Every option, its usage line and its --help line: options.c.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
 #include "danehop.h"
-
-static void usage(FILE *f)
-{
-    fprintf(f, "usage: danehop resolve [--port N] [--mandatory] [--half-dane] [--json]\n"
-               "                       [--unbound-conf FILE] [--trust-anchor FILE]\n"
-               "                       [--forwarder ADDR]... [--resolv-conf FILE] [--recursion]\n"
-               "                       [--timeout SECONDS] [--config FILE] [--host HOST] [DOMAIN]\n"
-               "       danehop verify [--json] --tlsa 'U S M HEX'... [--name NAME]... CHAIN.pem\n"
-               "       danehop verify [--json] [--port N] --host HOST [DOMAIN] CHAIN.pem\n"
-               "       danehop probe [--port N] [--json] [--io-timeout S] DOMAIN | --host HOST [DOMAIN]\n"
-               "       danehop check-config [FILE]\n"
-               "       danehop --version\n"
-               "See danehop(1).\n");
-}
+#include "options.h"
 
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        usage(stderr);
+        fprintf(stderr,
+                "danehop: give a command: resolve, verify, probe or check-config (see danehop --help)\n");
         return CLI_EXIT_USAGE;
     }
     if (strcmp(argv[1], "resolve") == 0)
@@ -47,10 +39,9 @@ int main(int argc, char **argv)
         return CLI_EXIT_OK;
     }
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        usage(stdout);
+        cli_help(stdout, NULL);
         return CLI_EXIT_OK;
     }
-    fprintf(stderr, "danehop: unknown command \"%s\"\n", argv[1]);
-    usage(stderr);
+    fprintf(stderr, "danehop: unknown command \"%s\" (see danehop --help)\n", argv[1]);
     return CLI_EXIT_USAGE;
 }

@@ -10,6 +10,10 @@
  *   ${dlfunc{MODULE}{danehop_event}{$event_name}{DEPTH CERT_B64}{$tls_out_tlsa_usage}
  *                                  {$domain}{$host}{$host_address}{PORT:CONFIG}}
  *   ${dlfunc{MODULE}{danehop_after_tls}{$tls_out_dane}{$domain}{$host}{$host_address}{PORT:CONFIG}}
+ *   ${dlfunc{MODULE}{danehop_pass}{$tls_out_dane}{$domain}{$host}{$host_address}{PORT:CONFIG}}
+ *
+ *   {$domain} may be {[RELAY]}: an administrator's relay (manualroute,
+ *   smarthost), integration/exim/danehop-relay-transport.conf.
  *
  * DESCRIPTION
  *   Exim (4.96 to today) skips DANE when the MX host is a DNSSEC-signed
@@ -19,15 +23,27 @@
  *
  *   danehop_gate (helo_data)        the fail-closed gate: any expansion failure
  *                                   of helo_data defers the host, so a defer
- *                                   decision, a broken configuration, an ABI
- *                                   mismatch or a missing module all defer
+ *                                   or noaddress decision, a host that is not
+ *                                   a validated host, a broken configuration,
+ *                                   an ABI mismatch or a missing module all
+ *                                   defer. Empty $host and $host_address (Exim
+ *                                   comparing a waiting message's helo_data):
+ *                                   the HELO name, quietly
  *   danehop_require_tls             "*" for dane, encrypt and defer: no cleartext
  *   danehop_try_dane                "*" unless the decision is encrypt (Exim's own
  *                                   DANE would defer on unusable records)
  *   danehop_sni (tls_sni)           the TLSA base domain for dane, else ""; never
  *                                   fails (a failing tls_sni crashes a continued
- *                                   connection in Exim)
- *   danehop_event (event_action)    tcp:connect: refuse a defer decision;
+ *                                   connection in Exim). In a continued process
+ *                                   whose connection nobody verified, a name
+ *                                   that differs from every real SNI, so Exim
+ *                                   drops the reused connection and opens one
+ *   danehop_pass (hosts_nopass_tls) "*" (do not pass on) for a dane connection
+ *                                   that was not verified; a verified one is
+ *                                   passed with its sealed chain (seal.c)
+ *   danehop_event (event_action)    tcp:connect: refuse a defer or noaddress
+ *                                   decision, or a host that is not a
+ *                                   validated one; drop any inherited seal;
  *                                   tls:cert: collect the chain, verify it at
  *                                   depth 0 with OpenSSL DANE; stand back when
  *                                   Exim's own DANE is active
@@ -42,16 +58,27 @@
  *   Everything comes in as arguments; nothing of Exim is called, so one
  *   binary serves every Exim version. No entry point takes the maximum of
  *   eight arguments: with eight, Exim (4.96 and earlier) counts its argument
- *   array past the end and passes a garbage argc (seen crashing here). The decision is made once per
+ *   array past the end and passes a garbage argc (seen crashing here). The
+ *   decision is made once per
  *   (domain, host, address, port) per process: later calls for the same
  *   connection reuse it. Exim forks per delivery; danehop's resolver is
  *   created in the process that resolves.
  *
- *   The original MX name is reconstructed: the decision for $domain lists
- *   every MX host with its CNAME chain, and the host whose chain ends in (or
- *   starts with) $host and whose addresses include $host_address is the one
- *   Exim is connecting to. A host that is no MX host of $domain is decided
- *   as a relay.
+ *   The original MX name is reconstructed, and Exim's view checked: $host
+ *   and $host_address come from Exim's own DNS, which does not validate.
+ *   danehop_decision_match() (module/match.c) finds the validated MX host
+ *   of $domain whose name or CNAME chain holds $host and whose addresses
+ *   (where danehop found any) hold $host_address. No such host: deferred,
+ *   with both views in the log, and never decided again as a relay. Only
+ *   when DANE cannot apply to the domain at all (unsigned MX RRset, exempt)
+ *   is Exim's host decided on its own. Relays come only through "[RELAY]".
+ *
+ *   Continued connections (exim -MC, the TLS proxy): no tls:cert event and
+ *   no certificate reach the new process. The chain verified in the
+ *   handshake is sealed in a memfd that only Exim's -MC exec inherits
+ *   (seal.c); the new process, which never saw a tcp:connect, verifies it
+ *   again against its own message's decision. A connection with no such
+ *   seal delivers nothing for a dane decision.
  *
  * DIAGNOSTICS
  *   Every connection logs one decision line and, for dane, one verdict line,
@@ -64,7 +91,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "args.h"
 #include "danehop.h"
+#include "seal.h"
 
 /* from Exim's local_scan.h; declared here so no Exim header is needed */
 typedef unsigned char uschar;
@@ -72,7 +101,7 @@ typedef unsigned char uschar;
 #define EXIM_FAIL 2
 
 /* the transport file names the ABI it was written for */
-#define DANEHOP_EXIM_ABI "1"
+#define DANEHOP_EXIM_ABI "2"
 #define DEFAULT_CONFIG   "/etc/danehop.conf"
 #define MAX_CERTS        16
 #define MAX_CERT_B64     (90 * 1024)
@@ -83,30 +112,36 @@ int danehop_try_dane(uschar **yield, int argc, uschar *argv[]);
 int danehop_sni(uschar **yield, int argc, uschar *argv[]);
 int danehop_event(uschar **yield, int argc, uschar *argv[]);
 int danehop_after_tls(uschar **yield, int argc, uschar *argv[]);
+int danehop_pass(uschar **yield, int argc, uschar *argv[]);
+
+/*
+ * the SNI of a continued connection that this process cannot vouch for:
+ * it differs from every SNI a first connection sends (.invalid is never a
+ * TLSA base domain), so Exim drops the reused connection and opens one of
+ * its own, which gets a handshake and a verification
+ */
+#define UNVERIFIED_SNI "unverified-continued-connection.danehop.invalid"
 
 /* Exim copies an OK yield and keeps a failure's for logging: static storage */
-static char out[1024];
+static char out[1200];
 
 static struct {
     danehop_ctx *ctx;
     char config[1024];
-    char error[512]; /* why the context is unusable, if it is */
-    char key[1200];  /* the connection the decision below is for */
+    char error[1024]; /* why there is no usable host, if there is none */
+    char key[1200];   /* the connection the decision below is for */
     danehop_decision *d;
     const danehop_host *h;
     const char *mx; /* the original MX name */
     int logged;
-    int verified; /* the chain of this connection matched */
+    int verified;  /* the chain of this connection matched */
+    int connected; /* this process opened a connection (tcp:connect): not a continued one */
     unsigned char *chain[MAX_CERTS];
     size_t chainlen[MAX_CERTS];
     int last_depth; /* -1: no certificate collected */
 } st = {.last_depth = -1};
 
-typedef struct conn {
-    const char *domain, *host, *address;
-    unsigned port;
-    const char *config;
-} conn;
+typedef dh_exim_conn conn;
 
 static int yield_str(uschar **yield, int rc, const char *fmt, const char *a, const char *b)
 {
@@ -115,25 +150,10 @@ static int yield_str(uschar **yield, int rc, const char *fmt, const char *a, con
     return rc;
 }
 
-/* parse_conn - {$domain}{$host}{$host_address}{PORT:CONFIG} at argv[i] */
+/* parse_conn - {$domain}{$host}{$host_address}{PORT:CONFIG} at argv[i] (args.c) */
 static int parse_conn(conn *c, int argc, uschar *argv[], int i)
 {
-    char *end;
-    const char *pc;
-    unsigned long port;
-
-    if (argc < i + 4)
-        return -1;
-    c->domain = (const char *) argv[i];
-    c->host = (const char *) argv[i + 1];
-    c->address = (const char *) argv[i + 2];
-    pc = (const char *) argv[i + 3];
-    port = strtoul(pc, &end, 10);
-    if (end == pc || port < 1 || port > 65535)
-        return -1;
-    c->port = (unsigned) port;
-    c->config = *end == ':' && end[1] ? end + 1 : DEFAULT_CONFIG;
-    return 0;
+    return dh_exim_parse_conn(c, argc, argv, i, DEFAULT_CONFIG);
 }
 
 static void forget_chain(void)
@@ -174,59 +194,86 @@ static danehop_ctx *context(const char *config)
     return NULL;
 }
 
-static int routes_to(const danehop_host *h, const char *address)
+/* views - Exim's host against danehop's validated hosts, for the log and the defer reason */
+static void views(const conn *c, const danehop_decision *d, danehop_match how)
 {
-    size_t i;
+    size_t i, j, n = danehop_decision_host_count(d);
+    int len;
 
-    for (i = 0; i < danehop_host_address_count(h); i++)
-        if (strcmp(danehop_host_address(h, i), address) == 0)
-            return 1;
-    return 0;
-}
-
-static int chain_has(const danehop_host *h, const char *name)
-{
-    size_t i;
-
-    for (i = 0; i < danehop_host_hop_count(h); i++) {
-        const char *n, *cn;
+    len = snprintf(st.error, sizeof(st.error),
+                   "Exim connects to %s [%s], %s; danehop's hosts for %s:", c->host, c->address,
+                   how == DANEHOP_MATCH_ADDRESS ? "an address danehop did not find for that host"
+                   : how == DANEHOP_MATCH_LIMIT ? "an MX host past the limit of hosts evaluated"
+                                                : "which is not one of danehop's validated hosts",
+                   c->domain);
+    for (i = 0; i < n && len > 0 && (size_t) len < sizeof(st.error); i++) {
+        const danehop_host *h = danehop_decision_host(d, i);
+        const char *name, *cname, *end = danehop_host_name(h);
         int sec;
 
-        danehop_host_hop(h, i, &n, &cn, &sec);
-        if (strcasecmp(n, name) == 0)
-            return 1;
+        for (j = 0; j < danehop_host_hop_count(h); j++)
+            if (danehop_host_hop(h, j, &name, &cname, &sec) == 0 && cname == NULL)
+                end = name;
+        len += snprintf(st.error + len, sizeof(st.error) - (size_t) len, " %s%s%s [", danehop_host_name(h),
+                        end != danehop_host_name(h) ? " -> " : "", end != danehop_host_name(h) ? end : "");
+        for (j = 0; j < danehop_host_address_count(h) && (size_t) len < sizeof(st.error); j++)
+            len += snprintf(st.error + len, sizeof(st.error) - (size_t) len, "%s%s", j ? " " : "",
+                            danehop_host_address(h, j));
+        if ((size_t) len < sizeof(st.error))
+            len += snprintf(st.error + len, sizeof(st.error) - (size_t) len, "] %s;",
+                            danehop_action_name(danehop_host_action(h)));
     }
-    return strcasecmp(danehop_host_name(h), name) == 0;
+    if (n == 0 && len > 0 && (size_t) len < sizeof(st.error))
+        snprintf(st.error + len, sizeof(st.error) - (size_t) len, " none (%s: %s)",
+                 danehop_status_name(danehop_decision_status(d)), danehop_decision_reason(d));
 }
 
-/* pick - the MX host of d that Exim's (host, address) stands for */
-static const danehop_host *pick(const danehop_decision *d, const char *host, const char *address)
+/*
+ * continued - in a process that did not connect itself (Exim's -MC), the
+ * chain that the verifying process sealed for this very connection,
+ * verified again against this message's decision
+ */
+static void continued(const conn *c)
 {
-    const danehop_host *maybe = NULL;
-    size_t i;
+    unsigned char *der[DH_SEAL_MAX_CERTS] = {NULL};
+    size_t len[DH_SEAL_MAX_CERTS], n;
+    danehop_verdict *v;
+    char line[1400];
 
-    for (i = 0; i < danehop_decision_host_count(d); i++) {
-        const danehop_host *h = danehop_decision_host(d, i);
-
-        if (!chain_has(h, host))
-            continue;
-        if (routes_to(h, address) || danehop_host_address_count(h) == 0)
-            return h;
-        if (maybe == NULL)
-            maybe = h;
-    }
-    return maybe;
+    if (st.connected || st.h == NULL || danehop_host_action(st.h) != DANEHOP_ACTION_DANE ||
+        dh_seal_chain(c->host, c->address, c->port, der, len, &n) != 0)
+        return;
+    v = danehop_verify_host(st.h, (const unsigned char *const *) der, len, n);
+    st.verified = v != NULL && danehop_verdict_authenticated(v);
+    snprintf(line, sizeof(line),
+             "danehop: domain=%s host=%s [%s] mx=%s base=%s verdict=%s (continued connection, chain "
+             "sealed by the process that verified it): %s",
+             c->domain, c->host, c->address, st.mx, danehop_host_base_domain(st.h),
+             st.verified ? "dane-verified" : "dane-failed", v ? danehop_verdict_reason(v) : "out of memory");
+    danehop_log_line(st.ctx, DANEHOP_LOG_SYSLOG, !st.verified, line);
+    danehop_verdict_free(v);
+    dh_seal_chain_free(der, n);
 }
 
 /*
  * decide - the decision for this connection, made once. Returns NULL with
- * st.error set when no decision can be had (the caller fails closed).
+ * st.error set when no host may be used (the caller fails closed).
+ *
+ * $domain routed by MX: Exim's $host/$host_address come from Exim's own,
+ * unvalidated DNS. They must match one of danehop's validated hosts of
+ * $domain (danehop_decision_match); otherwise the views disagree and the
+ * host is deferred: never decided again as a relay. Only where DANE cannot
+ * apply to the domain at all is Exim's host decided on its own.
+ * "[relay]" in place of $domain: the administrator's relay, decided by its
+ * own name (RFC 7672 section 3.2.2), and Exim's host matched against it.
  */
 static const danehop_host *decide(const conn *c)
 {
-    char key[sizeof(st.key)];
+    char key[sizeof(st.key)], rbuf[256];
+    const char *relay;
     danehop_ctx *ctx;
     danehop_decision *d = NULL;
+    danehop_match how;
 
     snprintf(key, sizeof(key), "%s|%s|%s|%u|%s", c->domain, c->host, c->address, c->port, c->config);
     if (st.d != NULL && strcmp(key, st.key) == 0)
@@ -244,13 +291,15 @@ static const danehop_host *decide(const conn *c)
         snprintf(st.error, sizeof(st.error), "$domain is empty: set multi_domain = false on the transport");
         return NULL;
     }
-    if (danehop_resolve(ctx, c->domain, NULL, c->port, DANEHOP_POLICY_OPPORTUNISTIC, 0, &d) != 0) {
+    relay = dh_exim_relay_name(c->domain, rbuf, sizeof(rbuf));
+    if (danehop_resolve(ctx, relay ? NULL : c->domain, relay, c->port, DANEHOP_POLICY_OPPORTUNISTIC, 0, &d) !=
+        0) {
         snprintf(st.error, sizeof(st.error), "%s", danehop_ctx_error(ctx));
         return NULL;
     }
-    st.h = pick(d, c->host, c->address);
-    if (st.h == NULL && danehop_decision_status(d) == DANEHOP_STATUS_OK) {
-        /* not one of the domain's MX hosts: a relay for it */
+    st.h = danehop_decision_match(d, c->host, c->address, &how);
+    if (st.h == NULL && how == DANEHOP_MATCH_NO_DANE) {
+        /* the MX RRset is provably unsigned (or the domain exempt): Exim's host on its own */
         danehop_decision_free(d);
         d = NULL;
         if (danehop_resolve(ctx, c->domain, c->host, c->port, DANEHOP_POLICY_OPPORTUNISTIC, 0, &d) != 0) {
@@ -260,10 +309,14 @@ static const danehop_host *decide(const conn *c)
         st.h = danehop_decision_host(d, 0);
     }
     st.d = d;
-    if (st.h == NULL)
+    if (st.h == NULL && danehop_decision_host_count(d) == 0 &&
+        danehop_decision_status(d) != DANEHOP_STATUS_OK)
         snprintf(st.error, sizeof(st.error), "domain %s: %s: %s", c->domain,
                  danehop_status_name(danehop_decision_status(d)), danehop_decision_reason(d));
+    else if (st.h == NULL)
+        views(c, d, how);
     st.mx = st.h ? danehop_host_name(st.h) : NULL;
+    continued(c);
     return st.h;
 }
 
@@ -303,13 +356,26 @@ int danehop_gate(uschar **yield, int argc, uschar *argv[])
                          "danehop: the transport is written for ABI %s, this module is ABI " DANEHOP_EXIM_ABI
                          "%s",
                          (const char *) argv[5], NULL);
+    if (*c.host == '\0' && *c.address == '\0')
+        /* no connection: Exim compares the helo_data of a waiting message
+         * with this one's before reusing a connection; nothing to decide */
+        return yield_str(yield, EXIM_OK, "%s%s", (const char *) argv[4], NULL);
     h = decide(&c);
     log_decision(&c);
     if (h == NULL)
         return yield_str(yield, EXIM_FAIL, "danehop: %s%s", st.error, NULL);
-    if (danehop_host_action(h) == DANEHOP_ACTION_DEFER)
-        return yield_str(yield, EXIM_FAIL, "danehop: %s: %s", st.mx, danehop_host_reason(h));
-    return yield_str(yield, EXIM_OK, "%s%s", (const char *) argv[4], NULL);
+    switch (danehop_host_action(h)) {
+    case DANEHOP_ACTION_DANE:
+    case DANEHOP_ACTION_ENCRYPT:
+    case DANEHOP_ACTION_MAY: return yield_str(yield, EXIM_OK, "%s%s", (const char *) argv[4], NULL);
+    case DANEHOP_ACTION_NOADDRESS:
+        /* danehop found no address, Exim has one: the views disagree */
+        snprintf(out, sizeof(out), "danehop: %s: danehop found no address (%s), but Exim connects to %s [%s]",
+                 st.mx, danehop_host_reason(h), c.host, c.address);
+        *yield = (uschar *) out;
+        return EXIM_FAIL;
+    default: return yield_str(yield, EXIM_FAIL, "danehop: %s: %s", st.mx, danehop_host_reason(h));
+    }
 }
 
 int danehop_require_tls(uschar **yield, int argc, uschar *argv[])
@@ -342,6 +408,10 @@ int danehop_sni(uschar **yield, int argc, uschar *argv[])
 
     if (parse_conn(&c, argc, argv, 0) != 0 || (h = decide(&c)) == NULL || danehop_host_sni(h) == NULL)
         return yield_str(yield, EXIM_OK, "%s%s", NULL, NULL);
+    /* a continued connection (no tcp:connect here) that nobody verified,
+     * and where Exim's own DANE is not at work: make Exim open a new one */
+    if (!st.connected && !st.verified && !danehop_host_address_secure(h))
+        return yield_str(yield, EXIM_OK, "%s%s", UNVERIFIED_SNI, NULL);
     return yield_str(yield, EXIM_OK, "%s%s", danehop_host_sni(h), NULL);
 }
 
@@ -395,6 +465,8 @@ static int verify_chain(const conn *c, uschar **yield)
              v ? danehop_verdict_reason(v) : "no usable certificate chain");
     danehop_log_line(st.ctx, DANEHOP_LOG_SYSLOG, !ok, line);
     st.verified = ok;
+    if (ok) /* for Exim's continued (-MC) process, should this connection be passed on */
+        dh_seal_make(c->host, c->address, c->port, der, len, n);
     if (!ok)
         snprintf(out, sizeof(out), "danehop: DANE authentication of %s failed: %s", st.mx,
                  v ? danehop_verdict_reason(v) : "no usable certificate chain");
@@ -425,8 +497,14 @@ int danehop_event(uschar **yield, int argc, uschar *argv[])
         log_decision(&c);
         forget_chain();
         st.verified = 0;
+        /* a connection of this process's own: no inherited seal applies */
+        st.connected = 1;
+        dh_seal_drop();
         if (h == NULL)
             return yield_str(yield, EXIM_OK, "danehop: %s%s", st.error, NULL);
+        if (danehop_host_action(h) == DANEHOP_ACTION_NOADDRESS)
+            return yield_str(yield, EXIM_OK, "danehop: %s: danehop found no address, Exim has %s", st.mx,
+                             c.address);
         if (danehop_host_action(h) == DANEHOP_ACTION_DEFER)
             return yield_str(yield, EXIM_OK, "danehop: %s: %s", st.mx, danehop_host_reason(h));
         return yield_str(yield, EXIM_OK, "%s%s", NULL, NULL);
@@ -471,4 +549,30 @@ int danehop_after_tls(uschar **yield, int argc, uschar *argv[])
         return yield_str(yield, EXIM_FAIL, "danehop: %s: %s", st.mx, danehop_host_reason(h));
     /* empty: no AUTH= parameter */
     return yield_str(yield, EXIM_OK, "%s%s", NULL, NULL);
+}
+
+/*
+ * danehop_pass (hosts_nopass_tls) - "*" keeps Exim from passing this TLS
+ * connection on to a continued process: a dane connection that neither
+ * this module nor Exim's own DANE verified. A verified one is passed with
+ * its seal, so the continued process can deliver over it.
+ */
+int danehop_pass(uschar **yield, int argc, uschar *argv[])
+{
+    conn c;
+    const danehop_host *h;
+
+    if (argc != 5 || parse_conn(&c, argc, argv, 1) != 0 || (h = decide(&c)) == NULL)
+        return yield_str(yield, EXIM_OK, "*%s%s", NULL, NULL);
+    switch (danehop_host_action(h)) {
+    case DANEHOP_ACTION_MAY:
+    case DANEHOP_ACTION_ENCRYPT: return yield_str(yield, EXIM_OK, "%s%s", NULL, NULL);
+    case DANEHOP_ACTION_DANE:
+        if (strcmp((const char *) argv[0], "yes") == 0) /* Exim carries its own DANE (-MCr) */
+            return yield_str(yield, EXIM_OK, "%s%s", NULL, NULL);
+        if (st.verified && dh_seal_export() == 0)
+            return yield_str(yield, EXIM_OK, "%s%s", NULL, NULL);
+        return yield_str(yield, EXIM_OK, "*%s%s", NULL, NULL);
+    default: return yield_str(yield, EXIM_OK, "*%s%s", NULL, NULL);
+    }
 }

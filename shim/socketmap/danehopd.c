@@ -51,6 +51,7 @@
 #include <unistd.h>
 
 #include "danehop.h"
+#include "help.h"
 #include "maps.h"
 #include "netstring.h"
 
@@ -412,6 +413,7 @@ int main(int argc, char **argv)
         {"fingerprint", no_argument, NULL, 'F'},
         {"pidfile", required_argument, NULL, 'p'},
         {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
     listener ls[MAX_LISTEN];
@@ -458,7 +460,9 @@ int main(int argc, char **argv)
             break;
         case 'F': opt.maps.fingerprint = 1; break;
         case 'p': opt.pidfile = optarg; break;
-        default: usage(); return c == 'h' ? 0 : 1;
+        case 'h': danehopd_help(stdout); return 0;
+        case 'V': printf("danehopd %s\n", danehop_version()); return 0;
+        default: usage(); return 1;
         }
     }
     if (nspecs == 0 || optind != argc) {

@@ -1,29 +1,42 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # exim.sh - a throw-away Exim (Debian's exim4-daemon-heavy) for the tests
 #
-# exim_setup NAME [TRANSPORT_FILE] - a fresh spool, log and configuration in
-#     $EX (= $exim_root/NAME) routing every remote domain to the danehop
-#     transport (or to TRANSPORT_FILE, which defines "danehop_smtp")
+# exim_setup NAME [TRANSPORT_FILE [ROUTER_FILE]] - a fresh spool, log and
+#     configuration in $EX (= $exim_root/NAME) routing every remote domain to
+#     the danehop transport (or to TRANSPORT_FILE, which defines "danehop_smtp",
+#     through ROUTER_FILE); $EXIM_MACROS (lines) go first in the configuration,
+#     $EXIM_DANEHOP_UNBOUND_CONF replaces the lab's view for danehop, and
+#     $EXIM_RESOLV_CONF Exim's (the libc resolver's) view
+# exim_queue RCPT... - submit one message to the queue only
+# exim_run_queue - a two-stage queue run (-qqff), so that Exim reuses connections
 # exim_send RCPT... - submit one message and deliver it in the foreground,
 #     with the lab's validating resolver as the libc resolver (a private
 #     mount namespace bind-mounts a resolv.conf over /etc/resolv.conf)
 # exim_log - the main log; delivered / deferred RCPT - grep it
+#
+# EXIM_BIN names the Exim binary (default: exim, Debian's); EXIM_USER the
+# user it runs deliveries as (default: Debian-exim). Other builds of Exim
+# (OpenSSL, 4.98) run the same suite by setting them.
 
+EXIM_BIN=${EXIM_BIN:-exim}
+EXIM_USER=${EXIM_USER:-Debian-exim}
 exim_root=$(mktemp -d)
 chmod 755 "$exim_root"
 printf 'nameserver %s\noptions trust-ad edns0\n' "${DANEHOP_LAB_RESOLVER:-127.53.0.2}" > "$exim_root/resolv.conf"
 
 exim_setup() {
     local name=$1 transport=${2:-$top_srcdir/integration/exim/danehop-transport.conf}
+    local router=${3:-$top_srcdir/integration/exim/danehop-router.conf}
     EX=$exim_root/$name
     mkdir -p "$EX/spool" "$EX/log"
     : > "$EX/danehop.log"
-    chown -R Debian-exim:Debian-exim "$EX/spool" "$EX/log" "$EX/danehop.log"
+    chown -R "$EXIM_USER:$EXIM_USER" "$EX/spool" "$EX/log" "$EX/danehop.log"
     cat > "$EX/danehop.conf" <<CONF
-unbound_conf = $DANEHOP_LAB_UNBOUND_CONF
+unbound_conf = ${EXIM_DANEHOP_UNBOUND_CONF:-$DANEHOP_LAB_UNBOUND_CONF}
 log = file:$EX/danehop.log
 CONF
     cat > "$EX/exim.conf" <<CONF
+${EXIM_MACROS:-}
 DANEHOP_MODULE = ${EXIM_MODULE:-$DANEHOP_EXIM_MODULE}
 DANEHOP_CONFIG = $EX/danehop.conf
 primary_hostname = sender.test
@@ -34,7 +47,7 @@ keep_environment =
 disable_ipv6 = true
 dns_dnssec_ok = 1
 begin routers
-.include $top_srcdir/integration/exim/danehop-router.conf
+.include $router
 begin transports
 .include $transport
 begin retry
@@ -46,8 +59,20 @@ CONF
 exim_send() {
     local subject="danehop test $(date +%s%N)"
     printf 'Subject: %s\n\nhello\n' "$subject" |
-        unshare -m sh -c "mount --bind '$exim_root/resolv.conf' /etc/resolv.conf &&
-            exim -C '$EX/exim.conf' -odi -f sender@sender.test $*" > "$EX/send.out" 2>&1
+        unshare -m sh -c "mount --bind '${EXIM_RESOLV_CONF:-$exim_root/resolv.conf}' /etc/resolv.conf &&
+            '$EXIM_BIN' -C '$EX/exim.conf' -odi -f sender@sender.test $*" > "$EX/send.out" 2>&1
+}
+
+exim_queue() {
+    local subject="danehop test $(date +%s%N)"
+    printf 'Subject: %s\n\nhello\n' "$subject" |
+        unshare -m sh -c "mount --bind '${EXIM_RESOLV_CONF:-$exim_root/resolv.conf}' /etc/resolv.conf &&
+            '$EXIM_BIN' -C '$EX/exim.conf' -odq -f sender@sender.test $*" >> "$EX/send.out" 2>&1
+}
+
+exim_run_queue() {
+    unshare -m sh -c "mount --bind '${EXIM_RESOLV_CONF:-$exim_root/resolv.conf}' /etc/resolv.conf &&
+        '$EXIM_BIN' -C '$EX/exim.conf' -qqff" >> "$EX/send.out" 2>&1
 }
 
 exim_log() { cat "$EX/log/mainlog" 2>/dev/null; }

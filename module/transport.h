@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * transport.h - where questions leave for libunbound and answers come back
+ *
+ * SYNOPSIS
+ *   #include "transport.h"
+ *
+ *   int dh_transport_send(struct ub_ctx *ub, const char *name, int qtype,
+ *                         void *data, dh_transport_cb cb, int *id);
+ *   int dh_transport_fd(struct ub_ctx *ub);
+ *   int dh_transport_process(struct ub_ctx *ub);
+ *   int dh_transport_cancel(struct ub_ctx *ub, int id);
+ *
+ * DESCRIPTION
+ *   The four calls query.c makes to move DNS questions and answers, and
+ *   nothing else: dh_transport_send() hands one question (class IN) to the
+ *   resolver, cb(data, err, result) later delivers libunbound's verdict
+ *   from inside dh_transport_process(), which runs whenever the descriptor
+ *   of dh_transport_fd() is readable; dh_transport_cancel() withdraws a
+ *   question whose answer is no longer wanted. They mean exactly what
+ *   ub_resolve_async(), ub_process(), ub_fd() and ub_cancel() mean.
+ *
+ *   This is the link seam of the DNS-answer harness (tests/harness/): the
+ *   test program defines these four functions itself and so replays canned
+ *   answers through the unchanged engine. transport.o is then never pulled
+ *   from the convenience archive. Production binaries have no other
+ *   transport and no switch to select one: the seam exists only at link
+ *   time, and the shared library exports none of it (danehop_* only).
+ */
+#ifndef DANEHOP_TRANSPORT_H
+#define DANEHOP_TRANSPORT_H
+
+struct ub_ctx;
+struct ub_result;
+
+/* the same shape as libunbound's ub_callback_type */
+typedef void (*dh_transport_cb)(void *data, int err, struct ub_result *result);
+
+int dh_transport_send(struct ub_ctx *ub, const char *name, int qtype, void *data, dh_transport_cb cb,
+                      int *id);
+int dh_transport_fd(struct ub_ctx *ub);
+int dh_transport_process(struct ub_ctx *ub);
+int dh_transport_cancel(struct ub_ctx *ub, int id);
+
+#endif

@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * test_seal.c - the seal that carries a verified chain into Exim's -MC exec
+ * (shim/exim/seal.c): made, read back, bound to its peer, inherited by an
+ * exec only once exported, never after a drop. The child is this program,
+ * exec'd again with "child HOST ADDRESS PORT": it prints what it inherited.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "seal.h"
+#include "tap.h"
+
+/* run_child - exec this program as a child; its output in out */
+static int run_child(const char *self, const char *host, const char *addr, const char *port, char *out,
+                     size_t size)
+{
+    int p[2], status;
+    ssize_t n;
+    pid_t pid;
+
+    if (pipe(p) != 0)
+        return -1;
+    if ((pid = fork()) == 0) {
+        dup2(p[1], 1);
+        close(p[0]);
+        close(p[1]);
+        execl(self, self, "child", host, addr, port, (char *) NULL);
+        _exit(127);
+    }
+    close(p[1]);
+    n = read(p[0], out, size - 1);
+    out[n > 0 ? n : 0] = '\0';
+    close(p[0]);
+    waitpid(pid, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+int main(int argc, char **argv)
+{
+    static const unsigned char leaf[] = "leaf-certificate-DER", ca[] = "ca";
+    const unsigned char *der[2] = {leaf, ca};
+    size_t len[2] = {sizeof(leaf), sizeof(ca)}, n, glen[DH_SEAL_MAX_CERTS];
+    unsigned char *got[DH_SEAL_MAX_CERTS] = {NULL};
+    char out[256], self[4096];
+    ssize_t sl;
+
+    if (argc == 5 && strcmp(argv[1], "child") == 0) {
+        int rc = dh_seal_chain(argv[2], argv[3], (unsigned) atoi(argv[4]), got, glen, &n);
+
+        printf("%d %zu %zu\n", rc, rc == 0 ? n : 0, rc == 0 ? glen[0] : 0);
+        dh_seal_chain_free(got, rc == 0 ? n : 0);
+        return 0;
+    }
+    if ((sl = readlink("/proc/self/exe", self, sizeof(self) - 1)) <= 0) {
+        printf("1..0 # SKIP no /proc/self/exe\n");
+        return 0;
+    }
+    self[sl] = '\0';
+
+    ok(dh_seal_chain("smtp.example.org", "127.0.0.11", 25, got, glen, &n) == -1, "no seal yet");
+    if (dh_seal_make("smtp.example.org", "127.0.0.11", 25, der, len, 2) != 0) {
+        printf("1..0 # SKIP no sealed memfd here\n");
+        return 0;
+    }
+    ok(dh_seal_chain("SMTP.example.org", "127.0.0.11", 25, got, glen, &n) == 0 && n == 2 &&
+           glen[0] == sizeof(leaf) && memcmp(got[0], leaf, sizeof(leaf)) == 0 && glen[1] == sizeof(ca),
+       "the chain reads back, certificate by certificate");
+    dh_seal_chain_free(got, n);
+    ok(dh_seal_chain("smtp.example.org", "127.0.0.12", 25, got, glen, &n) == -1, "another address: no seal");
+    ok(dh_seal_chain("smtp.example.org", "127.0.0.11", 587, got, glen, &n) == -1, "another port: no seal");
+    ok(dh_seal_chain("evil.example", "127.0.0.11", 25, got, glen, &n) == -1, "another host: no seal");
+    ok(dh_seal_make("bad\nhost", "127.0.0.11", 25, der, len, 2) == -1, "a newline in a name is refused");
+    len[0] = DH_SEAL_MAX_CERT + 1;
+    ok(dh_seal_make("smtp.example.org", "127.0.0.11", 25, der, len, 2) == -1,
+       "an oversized certificate is refused");
+    len[0] = sizeof(leaf);
+
+    run_child(self, "smtp.example.org", "127.0.0.11", "25", out, sizeof(out));
+    is_str(out, "-1 0 0\n", "close-on-exec until exported: an exec inherits nothing");
+    ok(dh_seal_export() == 0, "exported");
+    run_child(self, "smtp.example.org", "127.0.0.11", "25", out, sizeof(out));
+    is_str(out, "0 2 21\n", "exported: the exec'd process finds the chain");
+    run_child(self, "smtp.example.org", "127.0.0.66", "25", out, sizeof(out));
+    is_str(out, "-1 0 0\n", "... but only for the peer it was made for");
+    dh_seal_drop();
+    ok(dh_seal_chain("smtp.example.org", "127.0.0.11", 25, got, glen, &n) == -1, "dropped: gone here");
+    run_child(self, "smtp.example.org", "127.0.0.11", "25", out, sizeof(out));
+    is_str(out, "-1 0 0\n", "dropped: and for any later exec");
+    ok(dh_seal_export() == -1, "nothing to export after a drop");
+
+    printf("1..%d\n", tap_n);
+    return tap_failed ? 1 : 0;
+}
