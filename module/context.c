@@ -312,6 +312,10 @@ static int change(danehop_ctx *ctx, int (*edit)(dh_settings *set, const void *ar
         dh_settings_clear(&next);
         return -1;
     }
+    /* a new timeout or cache size keeps the warm libunbound context */
+    if (ctx->snap->res != NULL && dh_resolver_mine(ctx->snap->res) &&
+        dh_resolver_same(&s->eff, &ctx->snap->eff))
+        s->res = dh_resolver_ref(ctx->snap->res);
     prev = ctx->set;
     ctx->set = next;
     ctx->set_gen++;

@@ -7,12 +7,15 @@
  *   #include "resolver.h"
  *
  *   dh_resolver *dh_resolver_new(const dh_settings *s, char *err, size_t errlen);
+ *   dh_resolver *dh_resolver_ref(dh_resolver *r);
  *   dh_resolver *dh_resolver_free(dh_resolver *r);
+ *   int dh_resolver_same(const dh_settings *a, const dh_settings *b);
  *   int dh_resolver_mine(const dh_resolver *r);
  *
  * DESCRIPTION
- *   A resolver belongs to one snapshot of a context's settings (context.h)
- *   and to the process that made it: after fork() the child makes its own
+ *   A resolver belongs to the snapshots of a context's settings (context.h)
+ *   that share its resolver settings (a new timeout or cache size keeps the
+ *   warm libunbound context), and to the process that made it: after fork() the child makes its own
  *   and never touches the parent's, whose worker thread and locks do not
  *   exist or may be held for ever there. dh_resolver_free() deletes the
  *   libunbound context in the process that made it; in any other process it
@@ -47,10 +50,10 @@ typedef struct dh_orphan {
 } dh_orphan;
 
 typedef struct dh_resolver {
+    _Atomic int refs; /* snapshots sharing it (same resolver settings) */
     struct ub_ctx *ub;
     pid_t pid;             /* the process that made ub */
     _Atomic int validated; /* the root DNSKEY probe succeeded on ub */
-    unsigned query_ms;     /* per round, from the settings */
     pthread_mutex_t process_lock;
     pthread_mutex_t qlock;
     dh_orphan *orphans; /* under qlock */
@@ -58,7 +61,14 @@ typedef struct dh_resolver {
 
 /* dh_resolver_new - a resolver for this process; NULL with err */
 dh_resolver *dh_resolver_new(const dh_settings *s, char *err, size_t errlen);
-/* dh_resolver_free - delete (own process) or abandon (other process); returns NULL */
+/* dh_resolver_ref - one more reference */
+dh_resolver *dh_resolver_ref(dh_resolver *r);
+/* dh_resolver_same - whether a and b make the same resolver (timeouts and cache aside) */
+int dh_resolver_same(const dh_settings *a, const dh_settings *b);
+/*
+ * dh_resolver_free - drop one reference; the last deletes (own process) or
+ * abandons (other process) it; returns NULL
+ */
 dh_resolver *dh_resolver_free(dh_resolver *r);
 /* dh_resolver_mine - whether r was made by this process */
 int dh_resolver_mine(const dh_resolver *r);

@@ -21,3 +21,5 @@ int dh_transport_fd(struct ub_ctx *ub) { return ub_fd(ub); }
 int dh_transport_process(struct ub_ctx *ub) { return ub_process(ub); }
 
 int dh_transport_cancel(struct ub_ctx *ub, int id) { return ub_cancel(ub, id); }
+
+void dh_transport_delete(struct ub_ctx *ub) { ub_ctx_delete(ub); }
