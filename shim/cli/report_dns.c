@@ -23,6 +23,7 @@
 
 #include <unbound.h>
 
+#include "context.h"
 #include "decision.h"
 #include "query.h"
 #include "report.h"
@@ -110,6 +111,8 @@ int rp_gather(danehop_ctx *ctx, rp_report *r)
     int qh[RP_MAX_HOSTS], qt[RP_MAX_HOSTS], qa[RP_MAX_HOSTS], qmx = -1;
     const char *domain = danehop_decision_domain(r->d);
     dh_batch *b;
+    dh_snap *s;
+    dh_resolver *res;
     size_t i, n;
 
     r->port = danehop_decision_port(r->d);
@@ -145,7 +148,18 @@ int rp_gather(danehop_ctx *ctx, rp_report *r)
         qt[i] = h->target != NULL ? ask_tlsa(b, r->port, h->target, &h->at_target) : -1;
         qa[i] = dh_batch_add(b, h->name, DH_T_A);
     }
-    dh_batch_run(b, ctx, dh_now_ms() + (long long) ctx->query_ms);
+    /* the context's current snapshot: the same resolver and settings the
+     * decision was made with */
+    if ((s = dh_ctx_acquire(ctx)) == NULL) {
+        dh_batch_free(b);
+        return -1;
+    }
+    if ((res = dh_snap_resolver(ctx, s)) == NULL) {
+        dh_snap_release(ctx, s);
+        dh_batch_free(b);
+        return -1;
+    }
+    dh_batch_run(b, res, dh_now_ms() + (long long) s->eff.query_ms);
     r->mx_ttl = ttl_of(b, qmx);
     for (i = 0; i < r->nhosts; i++) {
         rp_host *h = &r->hosts[i];
@@ -156,6 +170,7 @@ int rp_gather(danehop_ctx *ctx, rp_report *r)
             classify(dh_batch_answer(b, qt[i]), &h->at_target);
         h->addr_ttl = ttl_of(b, qa[i]);
     }
-    dh_batch_free(b, ctx);
+    dh_batch_free(b);
+    dh_snap_release(ctx, s);
     return 0;
 }
