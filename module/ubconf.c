@@ -248,7 +248,7 @@ struct ub_ctx *dh_ub_new(const dh_settings *s, char *err, size_t errlen)
     /* generic reasons for bogus answers help nobody: ask for details */
     ub_ctx_set_option(ub, "val-log-level:", "2");
     /* before the admin's file, so that its settings win (ubtune.c) */
-    dh_ubtune(ub);
+    dh_ubtune(ub, s->recursion > 0 && s->nforwarders == 0);
     if (s->unbound_conf != NULL && (read_conf(ub, s->unbound_conf, err, errlen) != 0 ||
                                     validating(ub, s->unbound_conf, err, errlen) != 0))
         goto fail;

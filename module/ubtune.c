@@ -6,7 +6,7 @@
  * SYNOPSIS
  *   #include "ubtune.h"
  *
- *   void dh_ubtune(struct ub_ctx *ub);
+ *   void dh_ubtune(struct ub_ctx *ub, int recursing);
  *
  * DESCRIPTION
  *   An MTA that forks per delivery (Exim) starts every decision with an
@@ -35,6 +35,9 @@
  *       fetches once more with the keys refreshed). Fewer refetches can
  *       only turn an answer bogus, never bogus into secure: the decision
  *       then defers (fails closed) and the MTA's queue is the retry.
+ *       Not set when danehop recurses itself (recursing): there a refetch
+ *       may reach another authoritative server of the zone, and one stale
+ *       server must not hold a domain's mail until the next queue run.
  *
  *   Options this libunbound does not know are skipped: they only cost
  *   time, and an older library validates the same way without them.
@@ -44,7 +47,7 @@
 #include <stddef.h>
 #include <unbound.h>
 
-void dh_ubtune(struct ub_ctx *ub)
+void dh_ubtune(struct ub_ctx *ub, int recursing)
 {
     static const char *const opts[][2] = {
         {"trust-anchor-signaling:", "no"},
@@ -54,6 +57,9 @@ void dh_ubtune(struct ub_ctx *ub)
     };
     size_t i;
 
-    for (i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
+    for (i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
+        if (recursing && opts[i][0][0] == 'v')
+            continue; /* val-max-restart: see above */
         (void) ub_ctx_set_option(ub, opts[i][0], opts[i][1]);
+    }
 }

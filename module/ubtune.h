@@ -5,7 +5,7 @@
  * SYNOPSIS
  *   #include "ubtune.h"
  *
- *   void dh_ubtune(struct ub_ctx *ub);
+ *   void dh_ubtune(struct ub_ctx *ub, int recursing);
  *
  * DESCRIPTION
  *   dh_ubtune() sets libunbound options that change how many sequential
@@ -18,6 +18,6 @@
 
 struct ub_ctx;
 
-void dh_ubtune(struct ub_ctx *ub);
+void dh_ubtune(struct ub_ctx *ub, int recursing);
 
 #endif
