@@ -10,6 +10,7 @@
 # Exim:  exim4-daemon-heavy (the sending MTA of the integration tests; its
 #        packaged daemon is not started, the tests run Exim with their own
 #        configuration), util-linux (unshare, for a private resolv.conf).
+# Tests: strace widens a race window in danehopd_attack.test (skipped without).
 # Postfix: Debian's postfix conflicts with exim4 (both are the system MTA),
 #        so its package is downloaded and unpacked, not installed, into
 #        /var/cache/danehop-test/postfix; the tests run it from there with
@@ -30,7 +31,7 @@ set -eu
 pkgs="build-essential autoconf automake libtool pkg-config
 libunbound-dev libssl-dev libpcre2-dev libsystemd-dev python3-prometheus-client
 nsd ldnsutils unbound dns-root-data bind9-dnsutils jq python3 openssl
-exim4-daemon-heavy util-linux valgrind clang-format
+exim4-daemon-heavy util-linux valgrind clang-format strace
 debhelper dpkg-dev lintian fakeroot git debootstrap debian-archive-keyring
 libdb5.3 libicu72 libnsl2 libsasl2-2 libssl3 netbase"
 # Fuzzing: clang's libFuzzer ("make fuzz"; outside CI, the corpora run in make check)

@@ -7,6 +7,10 @@
  */
 #include "danehop.h"
 
+int danehop_abi_version(void) { return DANEHOP_ABI_VERSION; }
+
+const char *danehop_version(void) { return PACKAGE_VERSION; }
+
 static const danehop_api_v0 table = {
     .abi = DANEHOP_ABI_VERSION,
     .size = sizeof(danehop_api_v0),

@@ -9,9 +9,16 @@
  *   and rules that do not compile are errors: a configuration that says
  *   something other than what the admin meant must not be half-used.
  *
- *   danehop_ctx_load_config() applies a parsed file to a context in one
- *   step; with watching on, danehop_resolve() re-reads the file when its
- *   mtime changes and refuses to decide while it is broken.
+ *   danehop_ctx_load_config() parses the file, checks the resolver settings
+ *   it makes (with the setters' over them) in a throw-away libunbound
+ *   context, and only then swaps in a new snapshot (context.h): a file that
+ *   fails either step changes nothing. With watching on, danehop_resolve()
+ *   re-reads the file when its mtime changes, the same way; while the
+ *   changed file does not load, it refuses to decide. Threads deciding
+ *   meanwhile keep the snapshot they started with.
+ *
+ *   This is the top layer of the context: it uses context.c, never the
+ *   other way round.
  */
 #include "conffile.h"
 
@@ -90,6 +97,21 @@ static int valid_utf8(const unsigned char *s, size_t n)
     return 1;
 }
 
+/*
+ * control_char - the first control byte other than TAB, or -1. A rule's
+ * note ends up in reasons, log lines and socketmap replies: a CR or an ESC
+ * in it would forge a line or a terminal sequence there.
+ */
+static int control_char(const char *s, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if (((unsigned char) s[i] < 0x20 && s[i] != '\t') || s[i] == 0x7f)
+            return (unsigned char) s[i];
+    return -1;
+}
+
 static char *trim(char *s)
 {
     char *e;
@@ -140,19 +162,125 @@ static int facility(const char *name)
     return -1;
 }
 
-static const char *const keys[] = {
-    "unbound_conf",  "trust_anchor", "resolv_conf", "forwarders",   "recursion", "query_timeout",
-    "total_timeout", "cache_size",   "log",         "log_facility", "log_level", NULL,
-};
+/* ---- settings: one handler per key -------------------------------------- */
 
-static int setting(parser *p, const char *key, char *v)
+static int key_path(parser *p, const char *key, char *v)
+{
+    dh_settings *r = &p->c->res;
+    char **slot = key[0] == 'u' ? &r->unbound_conf : key[0] == 't' ? &r->trust_anchor : &r->resolv_conf;
+
+    if (readable(p, key, v) != 0)
+        return -1;
+    return (*slot = strdup(v)) ? 0 : fail(p, "out of memory");
+}
+
+static int key_forwarders(parser *p, const char *key, char *v)
+{
+    dh_settings *r = &p->c->res;
+    char *tok, *save = NULL;
+
+    (void) key;
+    for (tok = strtok_r(v, " \t,", &save); tok; tok = strtok_r(NULL, " \t,", &save)) {
+        if (r->nforwarders == DH_MAX_FORWARDERS)
+            return fail(p, "forwarders: at most %d", DH_MAX_FORWARDERS);
+        if (!dh_forwarder_ok(tok))
+            return fail(p, "forwarders: \"%.64s\" is not an IP address (optionally @port)", tok);
+        if ((r->forwarders[r->nforwarders++] = strdup(tok)) == NULL)
+            return fail(p, "out of memory");
+    }
+    return 0;
+}
+
+static int key_recursion(parser *p, const char *key, char *v)
+{
+    (void) key;
+    if (strcmp(v, "yes") != 0 && strcmp(v, "no") != 0)
+        return fail(p, "recursion: yes or no");
+    p->c->res.recursion = v[0] == 'y';
+    return 0;
+}
+
+static int key_timeout(parser *p, const char *key, char *v)
+{
+    return parse_seconds(p, key, v, key[0] == 'q' ? &p->c->res.query_ms : &p->c->res.total_ms);
+}
+
+static int key_cache_size(parser *p, const char *key, char *v)
+{
+    char *end;
+    long n = strtol(v, &end, 10);
+
+    (void) key;
+    if (*end != '\0' || n < 0 || n > DH_CACHE_MAX)
+        return fail(p, "cache_size: 0 to %d decisions", DH_CACHE_MAX);
+    p->c->res.cache_size = n;
+    return 0;
+}
+
+static int key_log(parser *p, const char *key, char *v)
 {
     dh_config *c = p->c;
-    int k;
 
-    for (k = 0; keys[k] && strcmp(keys[k], key) != 0; k++)
+    (void) key;
+    if (strcmp(v, "syslog") == 0)
+        c->log = DH_LOG_SYSLOG;
+    else if (strcmp(v, "stderr") == 0)
+        c->log = DH_LOG_STDERR;
+    else if (strcmp(v, "none") == 0)
+        c->log = DH_LOG_NONE;
+    else if (strncmp(v, "file:", 5) == 0 && v[5] == '/') {
+        c->log = DH_LOG_FILE;
+        if ((c->log_file = strdup(v + 5)) == NULL)
+            return fail(p, "out of memory");
+    } else
+        return fail(p, "log: syslog, stderr, none or file:/absolute/path");
+    return 0;
+}
+
+static int key_log_facility(parser *p, const char *key, char *v)
+{
+    (void) key;
+    if ((p->c->log_facility = facility(v)) < 0)
+        return fail(p, "log_facility: mail, daemon, user or local0 to local7");
+    return 0;
+}
+
+static int key_log_level(parser *p, const char *key, char *v)
+{
+    static const struct {
+        const char *n;
+        int level;
+    } t[] = {{"error", LOG_ERR}, {"warning", LOG_WARNING}, {"info", LOG_INFO}, {"debug", LOG_DEBUG}};
+    size_t i;
+
+    (void) key;
+    for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+        if (strcmp(t[i].n, v) == 0) {
+            p->c->log_level = t[i].level;
+            return 0;
+        }
+    return fail(p, "log_level: error, warning, info or debug");
+}
+
+static const struct key {
+    const char *name;
+    int (*set)(parser *p, const char *key, char *v);
+} keys[] = {
+    {"unbound_conf", key_path},         {"trust_anchor", key_path},     {"resolv_conf", key_path},
+    {"forwarders", key_forwarders},     {"recursion", key_recursion},   {"query_timeout", key_timeout},
+    {"total_timeout", key_timeout},     {"cache_size", key_cache_size}, {"log", key_log},
+    {"log_facility", key_log_facility}, {"log_level", key_log_level},
+};
+#define NKEYS (sizeof(keys) / sizeof(keys[0]))
+
+/* setting - "key = value": known, set once, not empty, then its handler */
+static int setting(parser *p, const char *key, char *v)
+{
+    size_t k;
+
+    for (k = 0; k < NKEYS && strcmp(keys[k].name, key) != 0; k++)
         ;
-    if (keys[k] == NULL)
+    if (k == NKEYS)
         return fail(p,
                     "unknown key \"%.60s\" (known: unbound_conf, trust_anchor, resolv_conf, "
                     "forwarders, recursion, query_timeout, total_timeout, cache_size, log, "
@@ -163,81 +291,10 @@ static int setting(parser *p, const char *key, char *v)
     p->seen[k] = p->line;
     if (*v == '\0')
         return fail(p, "%s: empty value", key);
-    if (strcmp(key, "unbound_conf") == 0 || strcmp(key, "trust_anchor") == 0 ||
-        strcmp(key, "resolv_conf") == 0) {
-        char **slot = key[0] == 'u'   ? &c->res.unbound_conf
-                      : key[0] == 't' ? &c->res.trust_anchor
-                                      : &c->res.resolv_conf;
-
-        if (readable(p, key, v) != 0)
-            return -1;
-        return (*slot = strdup(v)) ? 0 : fail(p, "out of memory");
-    }
-    if (strcmp(key, "forwarders") == 0) {
-        char *tok, *save = NULL;
-
-        for (tok = strtok_r(v, " \t,", &save); tok; tok = strtok_r(NULL, " \t,", &save)) {
-            if (c->res.nforwarders == DH_MAX_FORWARDERS)
-                return fail(p, "forwarders: at most %d", DH_MAX_FORWARDERS);
-            if (strlen(tok) > 64 || strspn(tok, "0123456789abcdefABCDEF.:@") != strlen(tok))
-                return fail(p, "forwarders: \"%.64s\" is not an IP address (optionally @port)", tok);
-            if ((c->res.forwarders[c->res.nforwarders++] = strdup(tok)) == NULL)
-                return fail(p, "out of memory");
-        }
-        return 0;
-    }
-    if (strcmp(key, "recursion") == 0) {
-        if (strcmp(v, "yes") != 0 && strcmp(v, "no") != 0)
-            return fail(p, "recursion: yes or no");
-        c->recursion = v[0] == 'y';
-        return 0;
-    }
-    if (strcmp(key, "query_timeout") == 0)
-        return parse_seconds(p, key, v, &c->query_ms);
-    if (strcmp(key, "total_timeout") == 0)
-        return parse_seconds(p, key, v, &c->total_ms);
-    if (strcmp(key, "cache_size") == 0) {
-        char *end;
-        long n = strtol(v, &end, 10);
-
-        if (*end != '\0' || n < 0 || n > DH_CACHE_MAX)
-            return fail(p, "cache_size: 0 to %d decisions", DH_CACHE_MAX);
-        c->cache_size = n;
-        return 0;
-    }
-    if (strcmp(key, "log") == 0) {
-        if (strcmp(v, "syslog") == 0)
-            c->log = DH_LOG_SYSLOG;
-        else if (strcmp(v, "stderr") == 0)
-            c->log = DH_LOG_STDERR;
-        else if (strcmp(v, "none") == 0)
-            c->log = DH_LOG_NONE;
-        else if (strncmp(v, "file:", 5) == 0 && v[5] == '/') {
-            c->log = DH_LOG_FILE;
-            if ((c->log_file = strdup(v + 5)) == NULL)
-                return fail(p, "out of memory");
-        } else
-            return fail(p, "log: syslog, stderr, none or file:/absolute/path");
-        return 0;
-    }
-    if (strcmp(key, "log_facility") == 0) {
-        if ((c->log_facility = facility(v)) < 0)
-            return fail(p, "log_facility: mail, daemon, user or local0 to local7");
-        return 0;
-    }
-    /* log_level */
-    if (strcmp(v, "error") == 0)
-        c->log_level = LOG_ERR;
-    else if (strcmp(v, "warning") == 0)
-        c->log_level = LOG_WARNING;
-    else if (strcmp(v, "info") == 0)
-        c->log_level = LOG_INFO;
-    else if (strcmp(v, "debug") == 0)
-        c->log_level = LOG_DEBUG;
-    else
-        return fail(p, "log_level: error, warning, info or debug");
-    return 0;
+    return keys[k].set(p, key, v);
 }
+
+/* ---- rules ------------------------------------------------------------------ */
 
 static int rule(parser *p, char *line, char *note)
 {
@@ -250,14 +307,14 @@ static int rule(parser *p, char *line, char *note)
         {"half-dane", DH_RULE_HALF_DANE},
         {"exempt", DH_RULE_EXEMPT},
     };
-    char *tok[5], *save = NULL, err[300];
+    char *tok[4], *save = NULL, err[300];
     unsigned port = 0;
     int n = 0, i;
     dh_rule_field field;
 
     for (char *t = strtok_r(line, " \t", &save); t; t = strtok_r(NULL, " \t", &save)) {
-        if (n == 5)
-            return fail(p, "rule: too many words (policy field regex [port=N] [# note])");
+        if (n == 4)
+            return fail(p, "rule: \"%.60s\": too many words (policy field regex [port=N] [# note])", t);
         tok[n++] = t;
     }
     for (i = 0; i < 4 && strcmp(pol[i].n, tok[0]) != 0; i++)
@@ -325,15 +382,75 @@ static int parse_line(parser *p, char *raw)
     return rule(p, line, note);
 }
 
+/*
+ * read_line - the next line into buf (at most MAX_LINE bytes and the NUL),
+ * without its newline. Returns 1 with *len set, 0 at the end of the file,
+ * -1 for a line longer than MAX_LINE: it is not read further, so a line of
+ * any length costs MAX_LINE bytes. NUL bytes are kept and counted.
+ */
+static int read_line(FILE *f, char *buf, size_t *len)
+{
+    size_t n = 0;
+    int c;
+
+    while ((c = getc(f)) != EOF && c != '\n') {
+        if (n == MAX_LINE)
+            return -1;
+        buf[n++] = (char) c;
+    }
+    buf[n] = '\0';
+    *len = n;
+    return c == EOF && n == 0 ? 0 : 1;
+}
+
+/* config_new - an empty configuration for the file version st describes */
+static dh_config *config_new(const char *path, const struct stat *st)
+{
+    dh_config *c = dh_config_new(path);
+
+    if (c != NULL) {
+        c->mtime = st->st_mtim.tv_sec;
+        c->mtime_ns = st->st_mtim.tv_nsec;
+    }
+    return c;
+}
+
+/* parse_lines - every line of f into p->c; 0, or -1 with p->err set */
+static int parse_lines(parser *p, FILE *f)
+{
+    char buf[MAX_LINE + 1];
+    size_t len, total = 0;
+    int r;
+
+    while ((r = read_line(f, buf, &len)) != 0) {
+        p->line++;
+        if (r < 0)
+            return fail(p, "line longer than %d bytes", MAX_LINE);
+        total += len + 1;
+        if (total > MAX_FILE)
+            return fail(p, "file larger than %d bytes", MAX_FILE);
+        if (!valid_utf8((unsigned char *) buf, len))
+            return fail(p, "not UTF-8 text (or a NUL byte)");
+        if (len > 0 && buf[len - 1] == '\r')
+            buf[--len] = '\0'; /* a CRLF line end */
+        if ((r = control_char(buf, len)) >= 0)
+            return fail(p, "control character \\x%02x in the line", r);
+        if (parse_line(p, buf) != 0)
+            return -1;
+    }
+    if (ferror(f)) {
+        p->line = 0;
+        return fail(p, "read error: %s", strerror(errno));
+    }
+    return 0;
+}
+
 int dh_config_parse(const char *path, dh_config **out, char *err, size_t errlen)
 {
     parser p;
     FILE *f;
     struct stat st;
-    char *buf = NULL;
-    size_t cap = 0;
-    ssize_t len;
-    long total = 0;
+    int rc;
 
     memset(&p, 0, sizeof(p));
     p.path = path;
@@ -346,149 +463,114 @@ int dh_config_parse(const char *path, dh_config **out, char *err, size_t errlen)
         fclose(f);
         return fail(&p, "not a regular file");
     }
-    if ((p.c = calloc(1, sizeof(*p.c))) == NULL || (p.c->rules = dh_rules_new()) == NULL ||
-        (p.c->path = strdup(path)) == NULL) {
+    if ((p.c = config_new(path, &st)) == NULL) {
         fclose(f);
-        dh_config_free(p.c);
         return fail(&p, "out of memory");
     }
-    p.c->mtime = st.st_mtim.tv_sec;
-    p.c->mtime_ns = st.st_mtim.tv_nsec;
-    p.c->recursion = -1;
-    p.c->cache_size = -1;
-    p.c->log_facility = LOG_MAIL;
-    p.c->log_level = LOG_INFO;
-    while ((len = getline(&buf, &cap, f)) > 0) {
-        p.line++;
-        total += len;
-        if (total > MAX_FILE) {
-            fail(&p, "file larger than %d bytes", MAX_FILE);
-            goto bad;
-        }
-        if ((size_t) len > MAX_LINE) {
-            fail(&p, "line longer than %d bytes", MAX_LINE);
-            goto bad;
-        }
-        if (buf[len - 1] == '\n')
-            buf[--len] = '\0';
-        if (!valid_utf8((unsigned char *) buf, (size_t) len)) {
-            fail(&p, "not UTF-8 text (or a NUL byte)");
-            goto bad;
-        }
-        if (parse_line(&p, buf) != 0)
-            goto bad;
-    }
-    if (ferror(f)) {
-        p.line = 0;
-        fail(&p, "read error: %s", strerror(errno));
-        goto bad;
-    }
-    free(buf);
+    rc = parse_lines(&p, f);
     fclose(f);
+    if (rc != 0) {
+        dh_config_free(p.c);
+        return -1;
+    }
     *out = p.c;
     return 0;
-bad:
-    free(buf);
-    fclose(f);
-    dh_config_free(p.c);
-    return -1;
-}
-
-dh_config *dh_config_free(dh_config *c)
-{
-    if (c == NULL)
-        return NULL;
-    free(c->path);
-    dh_settings_clear(&c->res);
-    free(c->log_file);
-    dh_rules_free(c->rules);
-    free(c);
-    return NULL;
 }
 
 /* ---- applying a file to a context ---------------------------------------- */
 
 /*
- * apply - defaults overlaid with the file: a key removed from the file on
- * reload goes back to its default instead of keeping the old value.
+ * check_install - the file's settings with the setters' over them must
+ * give a working, validating resolver before the version replaces the one
+ * in force. The libunbound context built to check them is not thrown
+ * away: the new snapshot keeps it for its first lookup.
  */
-static int apply(danehop_ctx *ctx, dh_config *c)
+static int check_install(danehop_ctx *ctx, dh_config *c)
 {
-    dh_settings res;
+    dh_settings eff;
+    dh_resolver *r;
+    char err[DH_ERR_MAX];
+    unsigned gen;
 
-    /* copy first: on failure the context keeps what it had */
-    memset(&res, 0, sizeof(res));
-    if (dh_settings_copy(&res, &c->res) != 0)
+    if (dh_ctx_effective(ctx, c, &eff, &gen) != 0)
         return -1;
-    dh_settings_clear(&ctx->res);
-    ctx->res = res;
-    ctx->recursion = c->recursion > 0;
-    ctx->query_ms = c->query_ms ? c->query_ms : DH_DEFAULT_QUERY_MS;
-    ctx->total_ms = c->total_ms ? c->total_ms : DH_DEFAULT_TOTAL_MS;
-    if (ctx->total_ms < ctx->query_ms)
-        ctx->total_ms = ctx->query_ms;
-    ctx->cache_max = c->cache_size >= 0 ? (size_t) c->cache_size : DH_CACHE_DEFAULT;
-    ctx->cache = dh_cache_free(ctx->cache);
-    dh_config_free(ctx->config);
-    ctx->config = c;
-    ctx->config_broken = 0;
-    dh_resolver_reset(ctx);
-    return 0;
+    r = dh_resolver_new(&eff, err, sizeof(err));
+    dh_settings_clear(&eff);
+    if (r == NULL)
+        return dh_error("%s: %s", c->path, err);
+    return dh_ctx_install(ctx, c, r, gen);
 }
 
 int danehop_ctx_load_config(danehop_ctx *ctx, const char *path)
 {
     dh_config *c;
     char err[DH_ERR_MAX - 64];
+    int rc;
 
     if (path == NULL || *path == '\0')
-        return dh_resolver_error(ctx, "configuration: empty path");
+        return dh_error("configuration: empty path");
     if (dh_config_parse(path, &c, err, sizeof(err)) != 0)
-        return dh_resolver_error(ctx, "%s", err);
-    if (apply(ctx, c) != 0) {
-        dh_config_free(c);
-        return dh_resolver_fail(ctx, DANEHOP_E_NOMEM, "configuration %s: out of memory", path);
-    }
-    return 0;
+        return dh_error("%s", err);
+    rc = check_install(ctx, c);
+    dh_config_free(c);
+    return rc;
 }
 
-int danehop_ctx_watch_config(danehop_ctx *ctx, int on)
+/* broken - remember that this version of the file does not load, and refuse */
+static int broken(danehop_ctx *ctx, const struct stat *st, const char *err)
 {
-    ctx->watch_config = on != 0;
-    return 0;
+    pthread_mutex_lock(&ctx->lock);
+    ctx->broken = 1;
+    ctx->broken_mtime = st->st_mtim.tv_sec;
+    ctx->broken_ns = st->st_mtim.tv_nsec;
+    snprintf(ctx->broken_error, sizeof(ctx->broken_error),
+             "%.420s (configuration changed and does not load; refusing to decide)", err);
+    pthread_mutex_unlock(&ctx->lock);
+    return dh_error("%s", ctx->broken_error);
 }
 
-int dh_config_refresh(danehop_ctx *ctx)
+/* still_broken - whether st is the version already known not to load */
+static int still_broken(danehop_ctx *ctx, const struct stat *st, char *err, size_t errlen)
 {
+    int same;
+
+    pthread_mutex_lock(&ctx->lock);
+    same = ctx->broken && st->st_mtim.tv_sec == ctx->broken_mtime && st->st_mtim.tv_nsec == ctx->broken_ns;
+    if (same)
+        snprintf(err, errlen, "%s", ctx->broken_error);
+    pthread_mutex_unlock(&ctx->lock);
+    return same;
+}
+
+int dh_config_refresh(danehop_ctx *ctx, const dh_snap *s)
+{
+    const dh_config *cur = s->config;
     struct stat st;
     dh_config *c;
-    char err[DH_ERR_MAX - 96];
+    char err[DH_ERR_MAX];
+    int watch;
 
-    if (!ctx->watch_config || ctx->config == NULL)
+    pthread_mutex_lock(&ctx->lock);
+    watch = ctx->watch;
+    pthread_mutex_unlock(&ctx->lock);
+    if (!watch || cur == NULL)
         return 0;
-    if (stat(ctx->config->path, &st) != 0) {
-        return dh_resolver_error(ctx, "configuration %s: %s; refusing to decide", ctx->config->path,
-                                 strerror(errno));
-    }
-    if (st.st_mtim.tv_sec == ctx->config->mtime && st.st_mtim.tv_nsec == ctx->config->mtime_ns) {
-        if (ctx->config_broken)
-            return dh_resolver_error(ctx, "%s", ctx->config_error);
+    if (stat(cur->path, &st) != 0)
+        return dh_error("configuration %s: %s; refusing to decide", cur->path, strerror(errno));
+    if (st.st_mtim.tv_sec == cur->mtime && st.st_mtim.tv_nsec == cur->mtime_ns)
         return 0;
-    }
-    if (dh_config_parse(ctx->config->path, &c, err, sizeof(err)) != 0) {
-        /* remember which version is broken so it is not re-read per decision */
-        ctx->config->mtime = st.st_mtim.tv_sec;
-        ctx->config->mtime_ns = st.st_mtim.tv_nsec;
-        ctx->config_broken = 1;
-        snprintf(ctx->config_error, sizeof(ctx->config_error),
-                 "%s (configuration changed and does not load; refusing to decide)", err);
-        return dh_resolver_error(ctx, "%s", ctx->config_error);
-    }
-    if (apply(ctx, c) != 0) {
+    if (still_broken(ctx, &st, err, sizeof(err)))
+        return dh_error("%s", err);
+    if (dh_config_parse(cur->path, &c, err, sizeof(err)) != 0)
+        return broken(ctx, &st, err);
+    /* the version parsed may be newer than st: a later look re-checks */
+    if (check_install(ctx, c) != 0) {
+        snprintf(err, sizeof(err), "%s", danehop_ctx_error(ctx));
         dh_config_free(c);
-        return dh_resolver_fail(ctx, DANEHOP_E_NOMEM, "configuration: out of memory");
+        return broken(ctx, &st, err);
     }
-    return 0;
+    dh_config_free(c);
+    return 1;
 }
 
 static const char *log_name(const dh_config *c)
@@ -502,38 +584,48 @@ static const char *log_name(const dh_config *c)
     }
 }
 
-char *danehop_ctx_describe(const danehop_ctx *ctx)
+/* describe_resolver - where answers come from */
+static void describe_resolver(const dh_settings *r, dh_buf *b)
 {
-    const dh_config *c = ctx->config;
-    dh_buf b;
     int i;
+
+    dh_buf_printf(b, "unbound_conf: %s\n", r->unbound_conf ? r->unbound_conf : "(none)");
+    dh_buf_printf(b, "trust_anchor: %s\n",
+                  r->trust_anchor   ? r->trust_anchor
+                  : r->unbound_conf ? "(from unbound_conf)"
+                                    : DH_DEFAULT_TRUST_ANCHOR);
+    if (r->nforwarders) {
+        dh_buf_add(b, "resolver: forward to");
+        for (i = 0; i < r->nforwarders; i++)
+            dh_buf_printf(b, " %s", r->forwarders[i]);
+        dh_buf_add(b, "\n");
+    } else if (r->recursion > 0) {
+        dh_buf_add(b, "resolver: recursion from the root\n");
+    } else if (r->unbound_conf && !r->resolv_conf) {
+        dh_buf_add(b, "resolver: as unbound_conf says\n");
+    } else {
+        dh_buf_printf(b, "resolver: forward to the nameservers of %s\n",
+                      r->resolv_conf ? r->resolv_conf : DH_DEFAULT_RESOLV_CONF);
+    }
+    dh_buf_printf(b, "query_timeout: %.2f s\ntotal_timeout: %.2f s\ncache_size: %ld\n", r->query_ms / 1000.0,
+                  r->total_ms / 1000.0, r->cache_size);
+}
+
+char *danehop_ctx_describe(const danehop_ctx *cctx)
+{
+    danehop_ctx *ctx = (danehop_ctx *) cctx; /* the snapshot is held, not changed */
+    dh_snap *s = dh_ctx_acquire(ctx);
+    const dh_config *c = s->config;
+    dh_buf b;
 
     dh_buf_init(&b, 1024 * 1024);
     dh_buf_printf(&b, "configuration: %s\n", c ? c->path : "(none)");
-    dh_buf_printf(&b, "unbound_conf: %s\n", ctx->res.unbound_conf ? ctx->res.unbound_conf : "(none)");
-    dh_buf_printf(&b, "trust_anchor: %s\n",
-                  ctx->res.trust_anchor   ? ctx->res.trust_anchor
-                  : ctx->res.unbound_conf ? "(from unbound_conf)"
-                                          : DH_DEFAULT_TRUST_ANCHOR);
-    if (ctx->res.nforwarders) {
-        dh_buf_add(&b, "resolver: forward to");
-        for (i = 0; i < ctx->res.nforwarders; i++)
-            dh_buf_printf(&b, " %s", ctx->res.forwarders[i]);
-        dh_buf_add(&b, "\n");
-    } else if (ctx->recursion) {
-        dh_buf_add(&b, "resolver: recursion from the root\n");
-    } else if (ctx->res.unbound_conf && !ctx->res.resolv_conf) {
-        dh_buf_add(&b, "resolver: as unbound_conf says\n");
-    } else {
-        dh_buf_printf(&b, "resolver: forward to the nameservers of %s\n",
-                      ctx->res.resolv_conf ? ctx->res.resolv_conf : "/etc/resolv.conf");
-    }
-    dh_buf_printf(&b, "query_timeout: %.2f s\ntotal_timeout: %.2f s\ncache_size: %zu\n",
-                  ctx->query_ms / 1000.0, ctx->total_ms / 1000.0, ctx->cache_max);
+    describe_resolver(&s->eff, &b);
     dh_buf_printf(&b, "log: %s%s%s\n", log_name(c), c && c->log == DH_LOG_FILE ? " " : "",
                   c && c->log == DH_LOG_FILE ? c->log_file : "");
     dh_buf_printf(&b, "rules: %zu\n", c ? dh_rules_count(c->rules) : (size_t) 0);
     if (c)
         dh_rules_describe(c->rules, &b);
+    dh_snap_release(ctx, s);
     return dh_buf_finish(&b);
 }

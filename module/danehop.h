@@ -21,10 +21,20 @@
  * *_free() function; strings returned by accessors belong to their object and
  * live as long as it does. No function here exits, aborts or prints.
  *
- * Threads and processes: one danehop_ctx serves one thread at a time; use a
- * context per thread. A context may be carried across fork(): the resolver
- * inside it is created lazily in the process that first resolves, and
- * re-created (never reused) in a child.
+ * Threads: every function may be called from any number of threads at once,
+ * on one shared context or on several, except danehop_ctx_free(), which must
+ * come after every other call on that context has returned. A change of
+ * settings (a setter, danehop_ctx_load_config, a watched file) swaps in a new
+ * snapshot of them; a decision already under way finishes with the settings
+ * and rules it started with. Decisions and verdicts are immutable: any thread
+ * may read them; each reference is freed once.
+ *
+ * Errors are per thread, like errno: danehop_ctx_error() returns the calling
+ * thread's last error, whichever context (or NULL) it is given.
+ *
+ * Processes: a process may fork() at any time, even while other threads are
+ * inside danehop; the child keeps using its contexts (each makes its own
+ * libunbound context at its first lookup there) and the parent is unaffected.
  */
 #ifndef DANEHOP_H
 #define DANEHOP_H
@@ -88,10 +98,18 @@ danehop_ctx *danehop_ctx_new(void);
 void danehop_ctx_free(danehop_ctx *ctx);
 
 /*
- * Setters return 0, or -1 with danehop_ctx_error() saying why. They take
- * effect at the next resolve; strings are copied.
+ * Setters return 0, or -1 with danehop_ctx_error() saying why; on -1 nothing
+ * changed. They take effect at the next resolve; strings are copied. A
+ * setter's value lays over the configuration file's, whenever it is called
+ * (before or after danehop_ctx_load_config) and across every reload of a
+ * watched file; forwarders add to the file's.
  */
-/* an unbound.conf-syntax file handed to libunbound (ub_ctx_config) */
+/*
+ * an unbound.conf-syntax file handed to libunbound (ub_ctx_config): a
+ * regular file of at most 1 MiB, parsed at once in a throw-away libunbound
+ * context; val-permissive-mode and a module-config without the validator
+ * are refused (bogus answers must stay bogus)
+ */
 int danehop_ctx_set_unbound_conf(danehop_ctx *ctx, const char *path);
 /* a trust-anchor file (DS or DNSKEY records; read-only use) */
 int danehop_ctx_set_trust_anchor(danehop_ctx *ctx, const char *path);
@@ -111,21 +129,25 @@ int danehop_ctx_set_timeouts(danehop_ctx *ctx, unsigned query_ms, unsigned total
 int danehop_ctx_set_cache_size(danehop_ctx *ctx, size_t max);
 /*
  * danehop_ctx_load_config - read a danehop.conf(5) file: resolver settings
- * (defaults for keys it does not set), logging and policy rules. All or
- * nothing: on error (-1, danehop_ctx_error says "file:line: what") the
- * context is unchanged. Setters called afterwards override the file.
+ * (defaults for keys it does not set), logging and policy rules. The
+ * resolver settings it makes, with the setters' laid over them, are checked
+ * for real in a throw-away libunbound context (a missing trust anchor, an
+ * unusable unbound_conf are errors now, not at the first lookup). All or
+ * nothing: on error (-1, danehop_ctx_error says "file:line: what" or "file:
+ * what") the context is unchanged.
  */
 int danehop_ctx_load_config(danehop_ctx *ctx, const char *path);
 /*
  * danehop_ctx_watch_config - re-read the loaded file when its mtime changes
- * (one stat per resolve). While a changed file does not load,
- * danehop_resolve() fails (-1): a shim then defers instead of guessing.
+ * (one stat per resolve), as danehop_ctx_load_config does. While a changed
+ * file does not load, danehop_resolve() fails (-1): a shim then defers
+ * instead of guessing.
  */
 int danehop_ctx_watch_config(danehop_ctx *ctx, int on);
 /* danehop_ctx_describe - the effective settings and rules, as text;
  * caller frees with danehop_string_free */
 char *danehop_ctx_describe(const danehop_ctx *ctx);
-/* danehop_ctx_error - the last error on ctx ("" if none) */
+/* danehop_ctx_error - this thread's last error ("" if none); ctx is not used and may be NULL */
 const char *danehop_ctx_error(const danehop_ctx *ctx);
 
 /*

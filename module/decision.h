@@ -108,7 +108,7 @@ int dh_decision_first_use(danehop_decision *d);
 /* dh_decision_log_query - remember one question and its outcome */
 void dh_decision_log_query(danehop_decision *d, unsigned round, const char *name, const char *type,
                            const char *result);
-/* dh_add_name - append name to a host's reference names unless present */
+/* dh_host_add_refname - append name to a host's reference names unless present */
 void dh_host_add_refname(danehop_decision *d, danehop_host *h, const char *name);
 
 #endif

@@ -19,8 +19,8 @@
  *   would be reached without DANE authentication is deferred instead.
  *
  * DIAGNOSTICS
- *   Input errors return -1 with the context's error set. Everything DNS
- *   can do wrong becomes a "defer" decision with a reason.
+ *   Input errors return -1 with this thread's error set (danehop_ctx_error).
+ *   Everything DNS can do wrong becomes a "defer" decision with a reason.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -31,12 +31,12 @@
 #include "cache.h"
 #include "candidate.h"
 #include "conffile.h"
+#include "context.h"
 #include "policy.h"
 #include "danehop.h"
 #include "decision.h"
 #include "name.h"
 #include "query.h"
-#include "resolver.h"
 #include "walk.h"
 #include "wire.h"
 
@@ -44,7 +44,8 @@
 #define MAX_MX_RECORDS 256
 
 typedef struct job {
-    danehop_ctx *ctx;
+    dh_snap *snap;         /* the settings and rules this decision uses */
+    dh_resolver *res;      /* this process's resolver for them */
     const dh_rules *rules; /* the configuration's rules, or NULL */
     danehop_decision *d;
     long long deadline;
@@ -54,14 +55,14 @@ typedef struct job {
     dh_host_work *work;
 } job;
 
-static int input_error(danehop_ctx *ctx, const char *what, const char *name, dh_name_status st)
+static int input_error(const char *what, const char *name, dh_name_status st)
 {
-    return dh_resolver_fail(ctx, DANEHOP_E_INPUT, "%s \"%.300s\": %s", what, name, dh_name_strerror(st));
+    return dh_fail(DANEHOP_E_INPUT, "%s \"%.300s\": %s", what, name, dh_name_strerror(st));
 }
 
 static long long round_deadline(const job *j)
 {
-    long long r = dh_now_ms() + j->ctx->query_ms;
+    long long r = dh_now_ms() + j->snap->eff.query_ms;
 
     return r < j->deadline ? r : j->deadline;
 }
@@ -74,7 +75,7 @@ static void run_round(job *j, dh_batch *b)
     if (dh_batch_size(b) == 0)
         return;
     j->d->rounds++;
-    dh_batch_run(b, j->ctx, round_deadline(j));
+    dh_batch_run(b, j->res, round_deadline(j));
     for (i = 0; i < dh_batch_size(b); i++) {
         const dh_answer *a = dh_batch_answer(b, (int) i);
         char why[300];
@@ -431,15 +432,19 @@ static void domain_status(danehop_decision *d)
     }
 }
 
-/* probe - the root must validate, or the resolver is not doing DNSSEC */
+/*
+ * probe_ok - the root must validate, or the resolver is not doing DNSSEC.
+ * Three different faults, three different fixes: no answer at all (a dead
+ * or unreachable forwarder), a bogus root (the trust anchor does not fit
+ * what the resolver serves), an insecure root (a forwarder that strips
+ * DNSSEC, or no validation).
+ */
 static int probe_ok(job *j, const dh_answer *a)
 {
     char why[300];
 
     if (a->kind == DH_ANS_DATA && a->secure) {
-        pthread_mutex_lock(&j->ctx->lock);
-        j->ctx->validated = 1;
-        pthread_mutex_unlock(&j->ctx->lock);
+        atomic_store(&j->res->validated, 1);
         return 1;
     }
     j->d->status = DANEHOP_STATUS_DEFER;
@@ -447,10 +452,22 @@ static int probe_ok(job *j, const dh_answer *a)
      * wrong; no answer at all is a DNS failure (timeout, SERVFAIL) */
     if (!dh_ans_is_error(a) || a->kind == DH_ANS_BOGUS)
         j->d->error = DANEHOP_E_CONFIG;
-    set_reason(j->d,
-               "the resolver does not validate DNSSEC (root DNSKEY: %s): check the trust anchor, "
-               "and that the forwarders pass DNSSEC records; refusing to decide",
-               dh_ans_describe(a, why, sizeof(why)));
+    dh_ans_describe(a, why, sizeof(why));
+    if (a->kind == DH_ANS_BOGUS)
+        set_reason(j->d,
+                   "the resolver's root DNSKEY does not validate against the trust anchor (%s): check "
+                   "the trust anchor; refusing to decide",
+                   why);
+    else if (dh_ans_is_error(a))
+        set_reason(j->d,
+                   "the resolver did not answer (root DNSKEY: %s): check that the forwarders are "
+                   "running and reachable; refusing to decide",
+                   why);
+    else
+        set_reason(j->d,
+                   "the resolver does not validate DNSSEC (root DNSKEY: %s): check that the forwarders "
+                   "pass DNSSEC records (DO bit, RRSIGs); refusing to decide",
+                   why);
     return 0;
 }
 
@@ -471,7 +488,7 @@ static int mx_round(job *j, dh_batch *b1, const char *host)
     danehop_decision *d = j->d;
     int imx = -1, iprobe = -1;
 
-    if (!j->ctx->validated)
+    if (!atomic_load(&j->res->validated))
         iprobe = dh_batch_add(b1, ".", DH_T_DNSKEY);
     if (d->domain != NULL)
         imx = dh_batch_add(b1, d->domain, DH_T_MX);
@@ -556,107 +573,175 @@ static void run(job *j, const char *host)
     mandatory(j);
     domain_status(j->d);
 out:
-    dh_batch_free(b1, j->ctx);
-    dh_batch_free(b2, j->ctx);
-    dh_batch_free(b3, j->ctx);
+    dh_batch_free(b1);
+    dh_batch_free(b2);
+    dh_batch_free(b3);
+}
+
+/* request - the caller's question, checked and normalised */
+typedef struct request {
+    const char *domain; /* ndomain, or NULL */
+    const char *host;   /* nhost, or NULL */
+    char ndomain[DH_NAME_BUF];
+    char nhost[DH_NAME_BUF];
+    unsigned port;
+    danehop_policy policy;
+    unsigned flags;
+    dh_rule_match rule; /* the domain's rule, if any */
+    char key[2 * DH_NAME_BUF + 64];
+} request;
+
+/* normalise - check the input; -1 with the error set when it is unusable */
+static int normalise(request *rq, const char *domain, const char *host, unsigned port, danehop_policy policy,
+                     unsigned flags)
+{
+    dh_name_status st;
+
+    memset(rq, 0, sizeof(*rq));
+    if (domain == NULL && host == NULL)
+        return dh_fail(DANEHOP_E_INPUT, "nothing to resolve: give a domain, a host, or both");
+    if (domain != NULL && (st = dh_name_check(domain, rq->ndomain)) != DH_NAME_OK)
+        return input_error("domain", domain, st);
+    if (host != NULL && (st = dh_name_check(host, rq->nhost)) != DH_NAME_OK)
+        return input_error("host", host, st);
+    if (port < 1 || port > 65535)
+        return dh_fail(DANEHOP_E_INPUT, "port %u: must be 1 to 65535", port);
+    if (policy != DANEHOP_POLICY_OPPORTUNISTIC && policy != DANEHOP_POLICY_MANDATORY)
+        return dh_fail(DANEHOP_E_INPUT, "unknown policy %d", (int) policy);
+    rq->domain = domain ? rq->ndomain : NULL;
+    rq->host = host ? rq->nhost : NULL;
+    rq->port = port;
+    rq->policy = policy;
+    rq->flags = flags;
+    return 0;
+}
+
+/* domain_rule - the first rule for the next-hop domain sets policy, flags and port */
+static int domain_rule(request *rq, const dh_rules *rules)
+{
+    dh_rule_match *m = &rq->rule;
+
+    if (rq->domain == NULL || rules == NULL)
+        return 0;
+    *m = dh_rules_match(rules, rq->domain, 0);
+    if (m->error)
+        return dh_error("policy rule at line %u cannot be evaluated for %s (regex match limit): refusing "
+                        "to decide",
+                        m->line, rq->domain);
+    if (m->rule == NULL)
+        return 0;
+    rq->policy = m->policy == DH_RULE_DANE_ONLY ? DANEHOP_POLICY_MANDATORY : DANEHOP_POLICY_OPPORTUNISTIC;
+    if (m->policy == DH_RULE_HALF_DANE)
+        rq->flags |= DANEHOP_F_HALF_DANE;
+    if (m->port)
+        rq->port = m->port;
+    return 0;
+}
+
+/*
+ * current - the snapshot to decide with: the watched file re-read first
+ * if it changed. NULL (error set) while a changed file does not load.
+ */
+static dh_snap *current(danehop_ctx *ctx)
+{
+    dh_snap *s = dh_ctx_acquire(ctx);
+    int r = dh_config_refresh(ctx, s);
+
+    if (r == 0)
+        return s;
+    dh_snap_release(ctx, s);
+    return r > 0 ? dh_ctx_acquire(ctx) : NULL;
+}
+
+/* new_decision - an empty decision for rq, with room for every host */
+static danehop_decision *new_decision(const request *rq)
+{
+    danehop_decision *d = dh_decision_new();
+
+    if (d == NULL)
+        return NULL;
+    d->domain = rq->domain ? dh_arena_strdup(d->arena, rq->domain) : NULL;
+    d->host_request = rq->host ? dh_arena_strdup(d->arena, rq->host) : NULL;
+    d->port = rq->port;
+    d->policy = rq->policy;
+    d->flags = rq->flags;
+    if (rq->rule.rule != NULL) {
+        d->rule = rule_text(d, &rq->rule);
+        d->exempt = rq->rule.policy == DH_RULE_EXEMPT;
+    }
+    d->hosts = dh_arena_alloc(d->arena, DH_MAX_HOSTS * sizeof(*d->hosts));
+    if (d->hosts == NULL) {
+        danehop_decision_free(d);
+        return NULL;
+    }
+    return d;
+}
+
+/* cache_ttl - how long d may be reused: its answers' TTL, short for any defer */
+static int cache_ttl(const danehop_decision *d, int min_ttl)
+{
+    size_t i;
+    int defer = d->status == DANEHOP_STATUS_DEFER;
+
+    for (i = 0; i < d->nhosts; i++)
+        if (d->hosts[i].action == DANEHOP_ACTION_DEFER)
+            defer = 1;
+    return defer && min_ttl > DH_CACHE_DEFER_TTL ? DH_CACHE_DEFER_TTL : min_ttl;
+}
+
+/* decide - a new decision for rq with snapshot s; -1 with the error set */
+static int decide(danehop_ctx *ctx, dh_snap *s, const request *rq, danehop_decision **out)
+{
+    danehop_decision *d;
+    job j;
+    int ttl;
+
+    memset(&j, 0, sizeof(j));
+    j.snap = s;
+    j.rules = s->config ? s->config->rules : NULL;
+    if ((j.res = dh_snap_resolver(ctx, s)) == NULL)
+        return -1;
+    /* work records grow with the MX RRset (reserve_hosts): most questions have
+     * one or two hosts, and an uncached decision stays small */
+    if ((d = new_decision(rq)) == NULL || (j.work = calloc(1, sizeof(*j.work))) == NULL) {
+        danehop_decision_free(d);
+        return dh_fail(DANEHOP_E_NOMEM, "out of memory");
+    }
+    j.work_cap = 1;
+    j.d = d;
+    j.deadline = dh_now_ms() + s->eff.total_ms;
+    j.min_ttl = DH_CACHE_MAX_TTL;
+    run(&j, rq->host);
+    free(j.work);
+    if (dh_arena_exhausted(d->arena)) {
+        /* a half-built decision must not be acted on */
+        danehop_decision_free(d);
+        return dh_fail(DANEHOP_E_NOMEM, "decision too large or out of memory");
+    }
+    if ((ttl = cache_ttl(d, j.min_ttl)) > 0)
+        dh_snap_cache_put(ctx, s, rq->key, d, dh_now_ms() + (long long) ttl * 1000);
+    *out = d;
+    return 0;
 }
 
 int danehop_resolve(danehop_ctx *ctx, const char *domain, const char *host, unsigned port,
                     danehop_policy policy, unsigned flags, danehop_decision **out)
 {
-    char ndomain[DH_NAME_BUF], nhost[DH_NAME_BUF];
-    dh_name_status st;
-    danehop_decision *d;
-    const dh_rules *rules;
-    dh_rule_match dm;
-    dh_cache *cache;
-    char key[2 * DH_NAME_BUF + 64];
-    size_t i;
-    job j;
+    request rq;
+    dh_snap *s;
+    int rc = 0;
 
     *out = NULL;
-    memset(&dm, 0, sizeof(dm));
-    if (domain == NULL && host == NULL)
-        return dh_resolver_fail(ctx, DANEHOP_E_INPUT, "nothing to resolve: give a domain, a host, or both");
-    if (domain != NULL && (st = dh_name_check(domain, ndomain)) != DH_NAME_OK)
-        return input_error(ctx, "domain", domain, st);
-    if (host != NULL && (st = dh_name_check(host, nhost)) != DH_NAME_OK)
-        return input_error(ctx, "host", host, st);
-    if (port < 1 || port > 65535)
-        return dh_resolver_fail(ctx, DANEHOP_E_INPUT, "port %u: must be 1 to 65535", port);
-    if (policy != DANEHOP_POLICY_OPPORTUNISTIC && policy != DANEHOP_POLICY_MANDATORY)
-        return dh_resolver_fail(ctx, DANEHOP_E_INPUT, "unknown policy %d", (int) policy);
-    if (dh_config_refresh(ctx) != 0)
+    if (normalise(&rq, domain, host, port, policy, flags) != 0 || (s = current(ctx)) == NULL)
         return -1;
-    rules = ctx->config ? ctx->config->rules : NULL;
-    if (domain != NULL && rules != NULL) {
-        dm = dh_rules_match(rules, ndomain, 0);
-        if (dm.error)
-            return dh_resolver_error(ctx,
-                                     "policy rule at line %u cannot be evaluated for %s (regex "
-                                     "match limit): refusing to decide",
-                                     dm.line, ndomain);
-        if (dm.rule != NULL) {
-            policy = dm.policy == DH_RULE_DANE_ONLY ? DANEHOP_POLICY_MANDATORY : DANEHOP_POLICY_OPPORTUNISTIC;
-            if (dm.policy == DH_RULE_HALF_DANE)
-                flags |= DANEHOP_F_HALF_DANE;
-            if (dm.port)
-                port = dm.port;
-        }
-    }
-    snprintf(key, sizeof(key), "%s|%s|%u|%d|%u", domain ? ndomain : "", host ? nhost : "", port, (int) policy,
-             flags);
-    if ((cache = dh_resolver_cache(ctx)) != NULL) {
-        pthread_mutex_lock(&ctx->lock);
-        *out = dh_cache_get(cache, key, dh_now_ms());
-        pthread_mutex_unlock(&ctx->lock);
-        if (*out != NULL)
-            return 0;
-    }
-    if (dh_resolver_get(ctx) == NULL)
+    if (domain_rule(&rq, s->config ? s->config->rules : NULL) != 0) {
+        dh_snap_release(ctx, s);
         return -1;
-    if ((d = dh_decision_new()) == NULL)
-        return dh_resolver_fail(ctx, DANEHOP_E_NOMEM, "out of memory");
-    d->domain = domain ? dh_arena_strdup(d->arena, ndomain) : NULL;
-    d->host_request = host ? dh_arena_strdup(d->arena, nhost) : NULL;
-    d->port = port;
-    d->policy = policy;
-    d->flags = flags;
-    if (dm.rule != NULL) {
-        d->rule = rule_text(d, &dm);
-        d->exempt = dm.policy == DH_RULE_EXEMPT;
     }
-    d->hosts = dh_arena_alloc(d->arena, DH_MAX_HOSTS * sizeof(*d->hosts));
-    memset(&j, 0, sizeof(j));
-    j.ctx = ctx;
-    j.rules = rules;
-    j.d = d;
-    j.deadline = dh_now_ms() + ctx->total_ms;
-    j.min_ttl = DH_CACHE_MAX_TTL;
-    j.work = calloc(1, sizeof(*j.work));
-    j.work_cap = 1;
-    if (d->hosts == NULL || j.work == NULL) {
-        free(j.work);
-        danehop_decision_free(d);
-        return dh_resolver_fail(ctx, DANEHOP_E_NOMEM, "out of memory");
-    }
-    run(&j, host ? nhost : NULL);
-    free(j.work);
-    if (dh_arena_exhausted(d->arena)) {
-        /* a half-built decision must not be acted on */
-        danehop_decision_free(d);
-        return dh_resolver_fail(ctx, DANEHOP_E_NOMEM, "decision too large or out of memory");
-    }
-    for (i = 0; i < d->nhosts; i++)
-        if (d->hosts[i].action == DANEHOP_ACTION_DEFER && j.min_ttl > DH_CACHE_DEFER_TTL)
-            j.min_ttl = DH_CACHE_DEFER_TTL;
-    if (d->status == DANEHOP_STATUS_DEFER && j.min_ttl > DH_CACHE_DEFER_TTL)
-        j.min_ttl = DH_CACHE_DEFER_TTL;
-    if (cache != NULL && j.min_ttl > 0) {
-        pthread_mutex_lock(&ctx->lock);
-        dh_cache_put(cache, key, d, dh_now_ms() + (long long) j.min_ttl * 1000);
-        pthread_mutex_unlock(&ctx->lock);
-    }
-    *out = d;
-    return 0;
+    snprintf(rq.key, sizeof(rq.key), "%s|%s|%u|%d|%u", rq.domain ? rq.domain : "", rq.host ? rq.host : "",
+             rq.port, (int) rq.policy, rq.flags);
+    if ((*out = dh_snap_cache_get(ctx, s, rq.key, dh_now_ms())) == NULL)
+        rc = decide(ctx, s, &rq, out);
+    dh_snap_release(ctx, s);
+    return rc;
 }

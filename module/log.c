@@ -15,7 +15,8 @@
 #include <syslog.h>
 #include <unistd.h>
 
-#include "conffile.h"
+#include "config.h"
+#include "context.h"
 #include "decision.h"
 
 static void emit(const dh_config *c, dh_log_dest dest, int prio, const char *line)
@@ -41,10 +42,13 @@ static void emit(const dh_config *c, dh_log_dest dest, int prio, const char *lin
     }
 }
 
-void danehop_log_line(const danehop_ctx *ctx, int fallback, int warning, const char *line)
+void danehop_log_line(const danehop_ctx *cctx, int fallback, int warning, const char *line)
 {
     static const dh_config defaults = {.log_facility = LOG_MAIL, .log_level = LOG_INFO};
-    const dh_config *c = ctx ? ctx->config : NULL;
+    /* the snapshot is held for the line, so a reload cannot free the file's settings */
+    danehop_ctx *ctx = (danehop_ctx *) cctx;
+    dh_snap *s = ctx ? dh_ctx_acquire(ctx) : NULL;
+    const dh_config *c = s ? s->config : NULL;
     dh_log_dest dest;
     int prio = warning ? LOG_WARNING : LOG_INFO;
 
@@ -59,6 +63,7 @@ void danehop_log_line(const danehop_ctx *ctx, int fallback, int warning, const c
     }
     if (dest != DH_LOG_NONE && prio <= c->log_level)
         emit(c, dest, prio, line);
+    dh_snap_release(ctx, s);
 }
 
 void danehop_log_decision(const danehop_ctx *ctx, const danehop_decision *d, int fallback)

@@ -8,12 +8,12 @@
  *   the deadline passes, outstanding questions are cancelled; a question
  *   that cannot be cancelled any more (its answer is already queued in
  *   libunbound's pipe) keeps its ticket, detached from the batch and parked
- *   on the context, so the late callback frees the result instead of
+ *   on the resolver, so the late callback frees the result instead of
  *   writing into a batch that is gone.
  *
  *   Threads may run batches on one context at once (the socketmap daemon
  *   shares one warm cache this way). Whichever waiting thread holds the
- *   context's process_lock runs ub_process() and so delivers every
+ *   resolver's process_lock runs ub_process() and so delivers every
  *   thread's answers; the others sleep on their batch's condition variable
  *   and take over when the processor leaves. Answers and tickets change
  *   hands under qlock only.
@@ -38,12 +38,11 @@
 #include "transport.h"
 
 struct dh_ticket {
-    danehop_ctx *ctx;
+    dh_orphan link; /* first: the resolver frees orphans through it */
+    dh_resolver *res;
     struct dh_batch *batch; /* NULL once orphaned */
     int idx;
     int async_id;
-    int done;               /* an orphan whose answer has arrived */
-    struct dh_ticket *next; /* orphan list */
 };
 
 /*
@@ -183,29 +182,29 @@ void dh_batch_deliver(dh_batch *b, int idx, int err, struct ub_result *res)
 static void callback(void *data, int err, struct ub_result *res)
 {
     struct dh_ticket *t = data;
-    danehop_ctx *ctx = t->ctx;
+    dh_resolver *r = t->res;
     dh_batch *b;
 
-    dh_prefetch_answer(ctx->ub, err == 0 ? res : NULL);
-    pthread_mutex_lock(&ctx->qlock);
+    dh_prefetch_answer(r->ub, err == 0 ? res : NULL);
+    pthread_mutex_lock(&r->qlock);
     if ((b = t->batch) == NULL) {
         /* orphaned: the batch gave up on this answer; it stays parked on
-         * the context's list and is freed with it */
+         * the resolver's list and is freed with it */
         ub_resolve_free(res);
-        t->done = 1;
-        pthread_mutex_unlock(&ctx->qlock);
+        t->link.done = 1;
+        pthread_mutex_unlock(&r->qlock);
         return;
     }
     dh_batch_deliver(b, t->idx, err, res);
     b->tickets[t->idx] = NULL;
     b->pending--;
     pthread_cond_signal(&b->cv);
-    pthread_mutex_unlock(&ctx->qlock);
+    pthread_mutex_unlock(&r->qlock);
     free(t);
 }
 
 /* wait_answers - sleep until an answer for b arrives or ms pass (qlock held) */
-static void wait_answers(dh_batch *b, danehop_ctx *ctx, long long ms)
+static void wait_answers(dh_batch *b, dh_resolver *r, long long ms)
 {
     struct timespec ts;
 
@@ -216,16 +215,16 @@ static void wait_answers(dh_batch *b, danehop_ctx *ctx, long long ms)
         ts.tv_sec++;
         ts.tv_nsec -= 1000000000;
     }
-    pthread_cond_timedwait(&b->cv, &ctx->qlock, &ts);
+    pthread_cond_timedwait(&b->cv, &r->qlock, &ts);
 }
 
 /* prune_orphans - free parked tickets whose late answer has been eaten */
-static void prune_orphans(danehop_ctx *ctx)
+static void prune_orphans(dh_resolver *r)
 {
-    struct dh_ticket **pp = &ctx->orphans;
+    dh_orphan **pp = &r->orphans;
 
     while (*pp != NULL) {
-        struct dh_ticket *t = *pp;
+        dh_orphan *t = *pp;
 
         if (t->done) {
             *pp = t->next;
@@ -244,42 +243,42 @@ static void fail_answer(dh_answer *a, const char *why)
 }
 
 /* send_one - hand question i to the resolver with a ticket for its answer */
-static void send_one(dh_batch *b, danehop_ctx *ctx, struct ub_ctx *ub, size_t i)
+static void send_one(dh_batch *b, dh_resolver *r, struct ub_ctx *ub, size_t i)
 {
     dh_answer *a = &b->ans[i];
     struct dh_ticket *t;
-    int r, id = 0;
+    int rc, id = 0;
 
     if ((t = calloc(1, sizeof(*t))) == NULL) {
         fail_answer(a, "out of memory");
         return;
     }
-    t->ctx = ctx;
+    t->res = r;
     t->batch = b;
     t->idx = (int) i;
-    pthread_mutex_lock(&ctx->qlock);
+    pthread_mutex_lock(&r->qlock);
     b->tickets[i] = t;
     b->pending++;
-    pthread_mutex_unlock(&ctx->qlock);
+    pthread_mutex_unlock(&r->qlock);
     /* another thread's ub_process() may answer (and free t) before this
      * returns: the id is kept only while the ticket is still pending */
     dh_prefetch_question(ub, b->names[i], a->qtype);
-    r = dh_transport_send(ub, b->names[i], a->qtype, t, callback, &id);
-    pthread_mutex_lock(&ctx->qlock);
-    if (r != 0) {
+    rc = dh_transport_send(ub, b->names[i], a->qtype, t, callback, &id);
+    pthread_mutex_lock(&r->qlock);
+    if (rc != 0) {
         b->tickets[i] = NULL;
         b->pending--;
         free(t);
         a->kind = DH_ANS_FAILED;
-        snprintf(a->why, sizeof(a->why), "resolver error: %s", ub_strerror(r));
+        snprintf(a->why, sizeof(a->why), "resolver error: %s", ub_strerror(rc));
     } else if (b->tickets[i] == t) {
         t->async_id = id;
     }
-    pthread_mutex_unlock(&ctx->qlock);
+    pthread_mutex_unlock(&r->qlock);
 }
 
 /* send_all - every question still pending leaves now (ub NULL: all fail) */
-static void send_all(dh_batch *b, danehop_ctx *ctx, struct ub_ctx *ub)
+static void send_all(dh_batch *b, dh_resolver *r, struct ub_ctx *ub)
 {
     size_t i;
 
@@ -287,9 +286,9 @@ static void send_all(dh_batch *b, danehop_ctx *ctx, struct ub_ctx *ub)
         if (b->ans[i].kind != DH_ANS_PENDING)
             continue;
         if (ub == NULL)
-            fail_answer(&b->ans[i], dh_resolver_last_error());
+            fail_answer(&b->ans[i], "no resolver");
         else
-            send_one(b, ctx, ub, i);
+            send_one(b, r, ub, i);
     }
 }
 
@@ -298,31 +297,31 @@ static void send_all(dh_batch *b, danehop_ctx *ctx, struct ub_ctx *ub)
  * resolver's answers when no other thread does, else sleep until one of
  * them files ours
  */
-static void wait_all(dh_batch *b, danehop_ctx *ctx, struct ub_ctx *ub, long long deadline_ms)
+static void wait_all(dh_batch *b, dh_resolver *r, struct ub_ctx *ub, long long deadline_ms)
 {
     for (;;) {
         long long left = deadline_ms - dh_now_ms();
         size_t pending;
 
-        pthread_mutex_lock(&ctx->qlock);
+        pthread_mutex_lock(&r->qlock);
         pending = b->pending;
-        pthread_mutex_unlock(&ctx->qlock);
+        pthread_mutex_unlock(&r->qlock);
         if (pending == 0 || left <= 0 || ub == NULL)
             return;
-        if (pthread_mutex_trylock(&ctx->process_lock) == 0) {
+        if (pthread_mutex_trylock(&r->process_lock) == 0) {
             struct pollfd pfd = {.fd = dh_transport_fd(ub), .events = POLLIN};
-            int r = poll(&pfd, 1, left > 100 ? 100 : (int) left);
+            int pr = poll(&pfd, 1, left > 100 ? 100 : (int) left);
 
-            if (r > 0 && dh_transport_process(ub) != 0) {
-                pthread_mutex_unlock(&ctx->process_lock);
+            if (pr > 0 && dh_transport_process(ub) != 0) {
+                pthread_mutex_unlock(&r->process_lock);
                 return;
             }
-            pthread_mutex_unlock(&ctx->process_lock);
+            pthread_mutex_unlock(&r->process_lock);
         } else {
-            pthread_mutex_lock(&ctx->qlock);
+            pthread_mutex_lock(&r->qlock);
             if (b->pending > 0)
-                wait_answers(b, ctx, left > 20 ? 20 : left);
-            pthread_mutex_unlock(&ctx->qlock);
+                wait_answers(b, r, left > 20 ? 20 : left);
+            pthread_mutex_unlock(&r->qlock);
         }
     }
 }
@@ -331,11 +330,11 @@ static void wait_all(dh_batch *b, danehop_ctx *ctx, struct ub_ctx *ub, long long
  * expire_rest - questions still owed are TIMEOUT; each is cancelled, or,
  * when its answer is already on the way, its ticket is parked as an orphan
  */
-static void expire_rest(dh_batch *b, danehop_ctx *ctx, struct ub_ctx *ub)
+static void expire_rest(dh_batch *b, dh_resolver *r, struct ub_ctx *ub)
 {
     size_t i;
 
-    pthread_mutex_lock(&ctx->qlock);
+    pthread_mutex_lock(&r->qlock);
     for (i = 0; i < b->n && b->pending > 0; i++) {
         struct dh_ticket *t = b->tickets[i];
 
@@ -349,40 +348,33 @@ static void expire_rest(dh_batch *b, danehop_ctx *ctx, struct ub_ctx *ub)
             free(t);
         } else {
             t->batch = NULL;
-            t->next = ctx->orphans;
-            ctx->orphans = t;
+            t->link.next = r->orphans;
+            r->orphans = &t->link;
         }
     }
-    pthread_mutex_unlock(&ctx->qlock);
+    pthread_mutex_unlock(&r->qlock);
 }
 
-void dh_batch_run(dh_batch *b, danehop_ctx *ctx, long long deadline_ms)
+void dh_batch_run(dh_batch *b, dh_resolver *r, long long deadline_ms)
 {
-    struct ub_ctx *ub = dh_resolver_get(ctx);
+    struct ub_ctx *ub = r ? r->ub : NULL;
 
-    pthread_mutex_lock(&ctx->qlock);
-    prune_orphans(ctx);
-    pthread_mutex_unlock(&ctx->qlock);
-    send_all(b, ctx, ub);
-    wait_all(b, ctx, ub, deadline_ms);
-    expire_rest(b, ctx, ub);
-}
-
-void dh_tickets_free(struct dh_ticket *t)
-{
-    while (t != NULL) {
-        struct dh_ticket *next = t->next;
-
-        free(t);
-        t = next;
+    if (r != NULL) {
+        pthread_mutex_lock(&r->qlock);
+        prune_orphans(r);
+        pthread_mutex_unlock(&r->qlock);
     }
+    send_all(b, r, ub);
+    if (r == NULL)
+        return;
+    wait_all(b, r, ub, deadline_ms);
+    expire_rest(b, r, ub);
 }
 
-void dh_batch_free(dh_batch *b, danehop_ctx *ctx)
+void dh_batch_free(dh_batch *b)
 {
     size_t i;
 
-    (void) ctx;
     if (b == NULL)
         return;
     for (i = 0; i < b->n; i++) {

@@ -58,7 +58,7 @@ size_t dh_batch_size(const dh_batch *b);
  * dh_batch_run - send everything queued and wait until all answers are in
  * or deadline_ms (CLOCK_MONOTONIC) passes; late questions become TIMEOUT.
  */
-void dh_batch_run(dh_batch *b, danehop_ctx *ctx, long long deadline_ms);
+void dh_batch_run(dh_batch *b, dh_resolver *r, long long deadline_ms);
 const dh_answer *dh_batch_answer(const dh_batch *b, int idx);
 /*
  * dh_batch_deliver - file libunbound's answer (err, res) for question idx;
@@ -67,7 +67,7 @@ const dh_answer *dh_batch_answer(const dh_batch *b, int idx);
  */
 void dh_batch_deliver(dh_batch *b, int idx, int err, struct ub_result *res);
 /* dh_batch_free - release the batch; answers still owed are orphaned safely */
-void dh_batch_free(dh_batch *b, danehop_ctx *ctx);
+void dh_batch_free(dh_batch *b);
 
 /* dh_ans_is_error - bogus, SERVFAIL, timeout or failure */
 int dh_ans_is_error(const dh_answer *a);
@@ -78,9 +78,5 @@ const char *dh_type_name(int qtype);
 
 /* dh_now_ms - CLOCK_MONOTONIC in milliseconds */
 long long dh_now_ms(void);
-
-/* for resolver.c: free tickets whose answers can no longer arrive */
-struct dh_ticket;
-void dh_tickets_free(struct dh_ticket *t);
 
 #endif

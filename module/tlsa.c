@@ -4,6 +4,9 @@
  */
 #include "tlsa.h"
 
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/x509.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -19,6 +22,34 @@ int dh_tlsa_parse(const uint8_t *rd, size_t len, dh_tlsa *out)
     return 0;
 }
 
+/*
+ * full_ok - whether Full(0) data is what its selector says: one whole DER
+ * certificate (Cert) or SubjectPublicKeyInfo (SPKI), nothing after it.
+ * Anything else can never match a chain: RFC 7671 section 9 discards such
+ * malformed records before counting usable ones.
+ */
+static int full_ok(const dh_tlsa *t)
+{
+    const unsigned char *p = t->data;
+    int ok = 0;
+
+    if (t->len == 0 || t->len > 65536)
+        return 0;
+    if (t->selector == 0) {
+        X509 *x = d2i_X509(NULL, &p, (long) t->len);
+
+        ok = x != NULL && p == t->data + t->len;
+        X509_free(x);
+    } else {
+        EVP_PKEY *k = d2i_PUBKEY(NULL, &p, (long) t->len);
+
+        ok = k != NULL && p == t->data + t->len;
+        EVP_PKEY_free(k);
+    }
+    ERR_clear_error();
+    return ok;
+}
+
 dh_tlsa_verdict dh_tlsa_check(const dh_tlsa *t)
 {
     if (t->usage == 0 || t->usage == 1)
@@ -28,7 +59,10 @@ dh_tlsa_verdict dh_tlsa_check(const dh_tlsa *t)
     if (t->selector > 1)
         return DH_TLSA_BAD_SELECTOR;
     switch (t->mtype) {
-    case 0: return t->len > 0 ? DH_TLSA_USABLE : DH_TLSA_BAD_LENGTH;
+    case 0:
+        if (t->len == 0)
+            return DH_TLSA_BAD_LENGTH;
+        return full_ok(t) ? DH_TLSA_USABLE : DH_TLSA_MALFORMED;
     case 1: return t->len == 32 ? DH_TLSA_USABLE : DH_TLSA_BAD_LENGTH;
     case 2: return t->len == 64 ? DH_TLSA_USABLE : DH_TLSA_BAD_LENGTH;
     default: return DH_TLSA_BAD_MTYPE;
@@ -73,6 +107,9 @@ const char *dh_tlsa_strverdict(dh_tlsa_verdict v)
     case DH_TLSA_BAD_SELECTOR: return "unknown selector";
     case DH_TLSA_BAD_MTYPE: return "unknown matching type";
     case DH_TLSA_BAD_LENGTH: return "digest length does not match the matching type";
+    case DH_TLSA_MALFORMED:
+        return "Full(0) data is not a DER certificate or public key, as the selector says (RFC 7671 "
+               "section 9)";
     case DH_TLSA_WEAKER_DIGEST:
         return "a stronger digest is published for the same usage and selector (RFC 7671 section 9)";
     }

@@ -5,7 +5,8 @@
  * "Usable" follows RFC 7672 section 3.1 and RFC 6698 section 4.1: usages
  * DANE-TA(2) and DANE-EE(3) only (PKIX usages are undefined for SMTP and
  * treated as unusable, 3.1.3), selectors Cert(0) and SPKI(1), matching types
- * Full(0), SHA2-256(1) with 32 octets and SHA2-512(2) with 64 octets.
+ * Full(0) holding one whole DER certificate (selector Cert) or public key
+ * (selector SPKI), SHA2-256(1) with 32 octets and SHA2-512(2) with 64 octets.
  * Digest agility is RFC 7671 section 9.
  */
 #ifndef DANEHOP_TLSA_H
@@ -32,6 +33,7 @@ typedef enum {
     DH_TLSA_BAD_SELECTOR,
     DH_TLSA_BAD_MTYPE,
     DH_TLSA_BAD_LENGTH,   /* digest length does not fit the matching type */
+    DH_TLSA_MALFORMED,    /* Full(0) data that is not a certificate or key */
     DH_TLSA_WEAKER_DIGEST /* usable, but dropped by digest agility */
 } dh_tlsa_verdict;
 

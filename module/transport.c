@@ -27,3 +27,5 @@ void dh_transport_hint(struct ub_ctx *ub, const char *name, int qtype, void *dat
 {
     (void) ub_resolve_async(ub, name, qtype, 1 /* IN */, data, cb, NULL);
 }
+
+void dh_transport_delete(struct ub_ctx *ub) { ub_ctx_delete(ub); }

@@ -11,21 +11,24 @@
  *   int dh_transport_process(struct ub_ctx *ub);
  *   int dh_transport_cancel(struct ub_ctx *ub, int id);
  *   void dh_transport_hint(struct ub_ctx *ub, const char *name, int qtype, void *data, dh_transport_cb cb);
+ *   void dh_transport_delete(struct ub_ctx *ub);
  *
  * DESCRIPTION
- *   The four calls query.c makes to move DNS questions and answers, and
+ *   The calls query.c makes to move DNS questions and answers, and
  *   nothing else: dh_transport_send() hands one question (class IN) to the
  *   resolver, cb(data, err, result) later delivers libunbound's verdict
  *   from inside dh_transport_process(), which runs whenever the descriptor
  *   of dh_transport_fd() is readable; dh_transport_cancel() withdraws a
- *   question whose answer is no longer wanted. They mean exactly what
- *   ub_resolve_async(), ub_process(), ub_fd() and ub_cancel() mean.
+ *   question whose answer is no longer wanted; dh_transport_delete() ends the
+ *   context, after which no answer arrives. They mean exactly what
+ *   ub_resolve_async(), ub_process(), ub_fd(), ub_cancel() and
+ *   ub_ctx_delete() mean.
  *   dh_transport_hint() asks a question only to warm libunbound's cache
  *   (prefetch.c): no decision reads its answer, so the harness makes it
  *   a no-op.
  *
  *   This is the link seam of the DNS-answer harness (tests/harness/): the
- *   test program defines these four functions itself and so replays canned
+ *   test program defines these functions itself and so replays canned
  *   answers through the unchanged engine. transport.o is then never pulled
  *   from the convenience archive. Production binaries have no other
  *   transport and no switch to select one: the seam exists only at link
@@ -46,5 +49,10 @@ int dh_transport_fd(struct ub_ctx *ub);
 int dh_transport_process(struct ub_ctx *ub);
 int dh_transport_cancel(struct ub_ctx *ub, int id);
 void dh_transport_hint(struct ub_ctx *ub, const char *name, int qtype, void *data, dh_transport_cb cb);
+/*
+ * dh_transport_delete - ub_ctx_delete(): answers still owed for ub never
+ * arrive after it (the harness drops its in-flight answers for ub)
+ */
+void dh_transport_delete(struct ub_ctx *ub);
 
 #endif

@@ -13,6 +13,10 @@
  *   OpenSSL reports the record that matched only for a "verified" SSL, so
  *   after a successful verification the result is recorded on the SSL
  *   object before asking.
+ *
+ *   DANE-TA needs a reference name: without one OpenSSL checks none, and
+ *   a certificate the trust anchor issued to anyone would pass. With no
+ *   names given, DANE-TA records are left out and say so.
  */
 #include "verify.h"
 
@@ -36,10 +40,14 @@ struct danehop_verdict {
 
 static danehop_verdict *verdict_new(void) { return calloc(1, sizeof(danehop_verdict)); }
 
-static danehop_verdict *refuse(danehop_verdict *v, const char *fmt, const char *arg)
+/*
+ * has_names - whether reference names were given. Without one, OpenSSL
+ * checks no name for DANE-TA and any certificate the TA issued would
+ * pass for any host: DANE-TA records are then left out (RFC 7672 3.2.2).
+ */
+static int has_names(const char *const *names, size_t nnames)
 {
-    snprintf(v->reason, sizeof(v->reason), fmt, arg ? arg : "");
-    return v;
+    return nnames > 0 && names[0] != NULL && names[0][0] != '\0';
 }
 
 /* dane_ssl - an unconnected SSL object carrying the DANE state */
@@ -47,13 +55,14 @@ static SSL *dane_ssl(SSL_CTX *sctx, const danehop_tlsa_rr *recs, size_t nrecs, c
                      size_t nnames, char *why, size_t whylen)
 {
     SSL *ssl = SSL_new(sctx);
-    size_t i, usable = 0;
+    size_t i, usable = 0, ta_unnamed = 0;
+    int named = has_names(names, nnames);
 
     if (ssl == NULL) {
         snprintf(why, whylen, "OpenSSL: cannot create a TLS object");
         return NULL;
     }
-    if (SSL_dane_enable(ssl, nnames ? names[0] : NULL) <= 0) {
+    if (SSL_dane_enable(ssl, named ? names[0] : NULL) <= 0) {
         snprintf(why, whylen, "OpenSSL: cannot enable DANE");
         SSL_free(ssl);
         return NULL;
@@ -61,20 +70,131 @@ static SSL *dane_ssl(SSL_CTX *sctx, const danehop_tlsa_rr *recs, size_t nrecs, c
     /* RFC 7672 3.2.1: no name checks with DANE-EE; 3.2.3: whole-label wildcards */
     SSL_dane_set_flags(ssl, DANE_FLAG_NO_DANE_EE_NAMECHECKS);
     SSL_set_hostflags(ssl, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
-    for (i = 1; i < nnames; i++)
+    for (i = 1; named && i < nnames; i++)
         SSL_add1_host(ssl, names[i]);
-    for (i = 0; i < nrecs; i++)
-        if (SSL_dane_tlsa_add(ssl, recs[i].usage, recs[i].selector, recs[i].mtype, recs[i].data,
-                              recs[i].len) > 0)
+    for (i = 0; i < nrecs; i++) {
+        if (recs[i].usage == 2 && !named)
+            ta_unnamed++;
+        else if (SSL_dane_tlsa_add(ssl, recs[i].usage, recs[i].selector, recs[i].mtype, recs[i].data,
+                                   recs[i].len) > 0)
             usable++;
+    }
     ERR_clear_error();
     if (usable == 0) {
         /* OpenSSL would fall back to the (empty) trust store: say what it is */
-        snprintf(why, whylen, "no usable TLSA record to authenticate with");
+        snprintf(why, whylen, "%s",
+                 ta_unnamed ? "not authenticated: DANE-TA records need a reference name to check "
+                              "the certificate against (RFC 7672 section 3.2.2), and none was given"
+                            : "no usable TLSA record to authenticate with");
         SSL_free(ssl);
         return NULL;
     }
     return ssl;
+}
+
+/*
+ * load_chain - DER certificates into the leaf and the rest; 0, or -1 with
+ * v->reason saying what is wrong with the input
+ */
+static int load_chain(danehop_verdict *v, const unsigned char *const *der, const size_t *derlen, size_t nder,
+                      X509 **leaf, STACK_OF(X509) * chain)
+{
+    size_t i;
+
+    if (nder == 0) {
+        snprintf(v->reason, sizeof(v->reason), "the server presented no certificate");
+        return -1;
+    }
+    if (nder > DH_MAX_CHAIN_CERTS) {
+        snprintf(v->reason, sizeof(v->reason), "chain of %zu certificates: more than %d, refused", nder,
+                 DH_MAX_CHAIN_CERTS);
+        return -1;
+    }
+    for (i = 0; i < nder; i++) {
+        const unsigned char *p = der[i];
+        X509 *x;
+
+        if (derlen[i] == 0 || derlen[i] > DH_MAX_CERT_BYTES) {
+            snprintf(v->reason, sizeof(v->reason), "certificate %zu: %s", i,
+                     derlen[i] ? "larger than 64 KiB, refused" : "empty");
+            return -1;
+        }
+        x = d2i_X509(NULL, &p, (long) derlen[i]);
+        if (x == NULL || p != der[i] + derlen[i]) {
+            X509_free(x);
+            snprintf(v->reason, sizeof(v->reason), "certificate %zu: malformed DER", i);
+            return -1;
+        }
+        if (i == 0)
+            *leaf = x;
+        else if (!sk_X509_push(chain, x)) {
+            X509_free(x);
+            snprintf(v->reason, sizeof(v->reason), "out of memory");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* matched - record what authenticated the chain */
+static void matched(danehop_verdict *v, SSL *ssl, X509_STORE_CTX *xctx)
+{
+    uint8_t u, s, m;
+    const unsigned char *data;
+    size_t dlen;
+    const char *peer = X509_VERIFY_PARAM_get0_peername(X509_STORE_CTX_get0_param(xctx));
+
+    /* OpenSSL reports the matching record only for a verified SSL */
+    SSL_set_verify_result(ssl, X509_V_OK);
+    v->authenticated = 1;
+    v->depth = SSL_get0_dane_tlsa(ssl, &u, &s, &m, &data, &dlen);
+    if (v->depth >= 0) {
+        v->usage = u;
+        v->selector = s;
+        v->mtype = m;
+    }
+    snprintf(v->peername, sizeof(v->peername), "%s", peer ? peer : "");
+    snprintf(v->reason, sizeof(v->reason),
+             "authenticated: TLSA %d %d %d matched the certificate at depth %d%s%s%s", v->usage, v->selector,
+             v->mtype, v->depth, v->usage == 3 ? " (DANE-EE: no name or expiry checks)" : "",
+             *v->peername ? ", name " : "", v->peername);
+}
+
+/* not_matched - say why OpenSSL refused the chain */
+static void not_matched(danehop_verdict *v, X509_STORE_CTX *xctx)
+{
+    int err = X509_STORE_CTX_get_error(xctx);
+
+    snprintf(v->reason, sizeof(v->reason), "not authenticated: %s (depth %d)%s",
+             X509_verify_cert_error_string(err), X509_STORE_CTX_get_error_depth(xctx),
+             err == X509_V_ERR_HOSTNAME_MISMATCH
+                 ? ": the certificate names none of the reference names (DANE-TA)"
+             : err == X509_V_ERR_DANE_NO_MATCH ? ": no TLSA record matches the chain"
+                                               : "");
+}
+
+/*
+ * check_chain - verify leaf and chain against the DANE state of ssl, with
+ * an empty trust store: only the TLSA records can make the chain trusted
+ */
+static void check_chain(danehop_verdict *v, SSL *ssl, X509 *leaf, STACK_OF(X509) * chain)
+{
+    X509_STORE *store = X509_STORE_new();
+    X509_STORE_CTX *xctx = X509_STORE_CTX_new();
+
+    if (store == NULL || xctx == NULL || !X509_STORE_CTX_init(xctx, store, leaf, chain)) {
+        snprintf(v->reason, sizeof(v->reason), "OpenSSL: cannot set up verification");
+    } else {
+        X509_STORE_CTX_set_default(xctx, "ssl_server");
+        X509_VERIFY_PARAM_set1(X509_STORE_CTX_get0_param(xctx), SSL_get0_param(ssl));
+        X509_STORE_CTX_set0_dane(xctx, SSL_get0_dane(ssl));
+        if (X509_verify_cert(xctx) == 1)
+            matched(v, ssl, xctx);
+        else
+            not_matched(v, xctx);
+    }
+    X509_STORE_CTX_free(xctx);
+    X509_STORE_free(store);
 }
 
 danehop_verdict *danehop_verify(const danehop_tlsa_rr *recs, size_t nrecs, const char *const *names,
@@ -84,96 +204,26 @@ danehop_verdict *danehop_verify(const danehop_tlsa_rr *recs, size_t nrecs, const
     danehop_verdict *v = verdict_new();
     SSL_CTX *sctx = NULL;
     SSL *ssl = NULL;
-    X509_STORE *store = NULL;
-    X509_STORE_CTX *xctx = NULL;
     STACK_OF(X509) *chain = NULL;
     X509 *leaf = NULL;
-    size_t i;
-    int ok;
 
     if (v == NULL)
         return NULL;
     v->usage = v->selector = v->mtype = v->depth = -1;
-    if (nder == 0)
-        return refuse(v, "the server presented no certificate%s", NULL);
-    if (nder > DH_MAX_CHAIN_CERTS) {
-        snprintf(v->reason, sizeof(v->reason), "chain of %zu certificates: more than %d, refused", nder,
-                 DH_MAX_CHAIN_CERTS);
+    if ((chain = sk_X509_new_null()) == NULL) {
+        snprintf(v->reason, sizeof(v->reason), "out of memory");
         return v;
     }
-    if ((chain = sk_X509_new_null()) == NULL)
-        return refuse(v, "out of memory%s", NULL);
-    for (i = 0; i < nder; i++) {
-        const unsigned char *p = der[i];
-        X509 *x;
-
-        if (derlen[i] == 0 || derlen[i] > DH_MAX_CERT_BYTES) {
-            snprintf(v->reason, sizeof(v->reason), "certificate %zu: %s", i,
-                     derlen[i] ? "larger than 64 KiB, refused" : "empty");
-            goto out;
-        }
-        x = d2i_X509(NULL, &p, (long) derlen[i]);
-        if (x == NULL || p != der[i] + derlen[i]) {
-            X509_free(x);
-            snprintf(v->reason, sizeof(v->reason), "certificate %zu: malformed DER", i);
-            goto out;
-        }
-        if (i == 0)
-            leaf = x;
-        else if (!sk_X509_push(chain, x)) {
-            X509_free(x);
-            snprintf(v->reason, sizeof(v->reason), "out of memory");
-            goto out;
-        }
-    }
+    if (load_chain(v, der, derlen, nder, &leaf, chain) != 0)
+        goto out;
     if ((sctx = SSL_CTX_new(TLS_client_method())) == NULL || SSL_CTX_dane_enable(sctx) <= 0) {
         snprintf(v->reason, sizeof(v->reason), "OpenSSL: cannot set up DANE");
         goto out;
     }
-    if ((ssl = dane_ssl(sctx, recs, nrecs, names, nnames, v->reason, sizeof(v->reason))) == NULL)
-        goto out;
-    if ((store = X509_STORE_new()) == NULL || (xctx = X509_STORE_CTX_new()) == NULL ||
-        !X509_STORE_CTX_init(xctx, store, leaf, chain)) {
-        snprintf(v->reason, sizeof(v->reason), "OpenSSL: cannot set up verification");
-        goto out;
-    }
-    X509_STORE_CTX_set_default(xctx, "ssl_server");
-    X509_VERIFY_PARAM_set1(X509_STORE_CTX_get0_param(xctx), SSL_get0_param(ssl));
-    X509_STORE_CTX_set0_dane(xctx, SSL_get0_dane(ssl));
-    ok = X509_verify_cert(xctx);
-    if (ok == 1) {
-        uint8_t u, s, m;
-        const unsigned char *data;
-        size_t dlen;
-        const char *peer = X509_VERIFY_PARAM_get0_peername(X509_STORE_CTX_get0_param(xctx));
-
-        SSL_set_verify_result(ssl, X509_V_OK);
-        v->authenticated = 1;
-        v->depth = SSL_get0_dane_tlsa(ssl, &u, &s, &m, &data, &dlen);
-        if (v->depth >= 0) {
-            v->usage = u;
-            v->selector = s;
-            v->mtype = m;
-        }
-        snprintf(v->peername, sizeof(v->peername), "%s", peer ? peer : "");
-        snprintf(v->reason, sizeof(v->reason),
-                 "authenticated: TLSA %d %d %d matched the certificate at depth %d%s%s%s", v->usage,
-                 v->selector, v->mtype, v->depth, v->usage == 3 ? " (DANE-EE: no name or expiry checks)" : "",
-                 *v->peername ? ", name " : "", v->peername);
-    } else {
-        int err = X509_STORE_CTX_get_error(xctx);
-
-        snprintf(v->reason, sizeof(v->reason), "not authenticated: %s (depth %d)%s",
-                 X509_verify_cert_error_string(err), X509_STORE_CTX_get_error_depth(xctx),
-                 err == X509_V_ERR_HOSTNAME_MISMATCH
-                     ? ": the certificate names none of the reference names (DANE-TA)"
-                 : err == X509_V_ERR_DANE_NO_MATCH ? ": no TLSA record matches the chain"
-                                                   : "");
-    }
+    if ((ssl = dane_ssl(sctx, recs, nrecs, names, nnames, v->reason, sizeof(v->reason))) != NULL)
+        check_chain(v, ssl, leaf, chain);
 out:
     ERR_clear_error();
-    X509_STORE_CTX_free(xctx);
-    X509_STORE_free(store);
     SSL_free(ssl);
     SSL_CTX_free(sctx);
     X509_free(leaf);

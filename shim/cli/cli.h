@@ -29,6 +29,7 @@ int cmd_check_config(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_probe(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 /*
  * cli_load_config - load path (from --config), else /etc/danehop.conf when
  * it exists. Returns -1 with the context's error set.

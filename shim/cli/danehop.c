@@ -8,6 +8,7 @@
  *   danehop probe [options] DOMAIN | --host HOST [DOMAIN]
  *   danehop check-config [FILE]
  *   danehop stats [--socket SPEC] [--io-timeout S]
+ *   danehop report [options] DOMAIN | --host HOST [DOMAIN]
  *   danehop [COMMAND] --help | --version
  *
  * DESCRIPTION
@@ -23,9 +24,8 @@
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(
-            stderr,
-            "danehop: give a command: resolve, verify, probe, check-config or stats (see danehop --help)\n");
+        fprintf(stderr, "danehop: give a command: resolve, verify, probe, check-config, stats or report (see "
+                        "danehop --help)\n");
         return CLI_EXIT_USAGE;
     }
     if (strcmp(argv[1], "resolve") == 0)
@@ -34,6 +34,8 @@ int main(int argc, char **argv)
         return cmd_probe(argc - 1, argv + 1);
     if (strcmp(argv[1], "verify") == 0)
         return cmd_verify(argc - 1, argv + 1);
+    if (strcmp(argv[1], "report") == 0)
+        return cmd_report(argc - 1, argv + 1);
     if (strcmp(argv[1], "check-config") == 0)
         return cmd_check_config(argc - 1, argv + 1);
     if (strcmp(argv[1], "stats") == 0)

@@ -17,7 +17,7 @@
 #define OPTF_REPEAT  0x1u /* may be given more than once: "[--x X]..." */
 #define OPTF_OPERAND 0x2u /* shown among the operands, not in the brackets */
 
-#define RESOLVING (CLI_RESOLVE | CLI_VERIFY | CLI_PROBE)
+#define RESOLVING (CLI_RESOLVE | CLI_VERIFY | CLI_PROBE | CLI_REPORT)
 #define EVERY     (RESOLVING | CLI_CHECK_CONFIG | CLI_STATS)
 
 typedef struct cli_option {
@@ -35,9 +35,10 @@ static const cli_option table[] = {
      "mandatory DANE (RFC 7672 6): anything but dane defers"},
     {"half-dane", NULL, OPT_HALF, CLI_RESOLVE, 0, "DANE also for hosts of an insecure MX RRset (2.2.1)"},
     {"json", NULL, OPT_JSON, RESOLVING, 0, "one JSON object (fields: README.md)"},
-    {"io-timeout", "S", OPT_IO_TIMEOUT, CLI_PROBE | CLI_STATS, 0,
+    {"io-timeout", "S", OPT_IO_TIMEOUT, CLI_PROBE | CLI_STATS | CLI_REPORT, 0,
      "bound on every network step, seconds (default 10)"},
     {"socket", "SPEC", OPT_SOCKET, CLI_STATS, 0, "danehopd's socket, unix:PATH or inet:ADDR:PORT"},
+    {"probe", NULL, OPT_PROBE, CLI_REPORT, 0, "also STARTTLS to every address, as probe does"},
     {"config", "FILE", OPT_CONFIG, RESOLVING, 0, "configuration file (default /etc/danehop.conf)"},
     {"unbound-conf", "FILE", OPT_UBCONF, RESOLVING, 0, "an unbound.conf-syntax file for libunbound"},
     {"trust-anchor", "FILE", OPT_TA, RESOLVING, 0, "root DS/DNSKEY records (default from dns-root-data)"},
@@ -67,6 +68,8 @@ static const cli_command commands[] = {
      "STARTTLS to each MX address, checked against the decision"},
     {"check-config", CLI_CHECK_CONFIG, "[FILE]", "load a configuration file and print the settings"},
     {"stats", CLI_STATS, "", "danehopd's counters (default socket unix:/run/danehop/danehop.sock)"},
+    {"report", CLI_REPORT, "DOMAIN | --host HOST [DOMAIN]",
+     "which DANE-aware senders will authenticate DOMAIN's MX hosts, and what to fix"},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

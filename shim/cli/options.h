@@ -48,6 +48,7 @@ struct danehop_ctx;
 #define CLI_PROBE        0x4u
 #define CLI_CHECK_CONFIG 0x8u
 #define CLI_STATS        0x10u
+#define CLI_REPORT       0x20u
 
 /* option ids; those from OPT_CONFIG on are resolver options */
 enum {
@@ -62,6 +63,7 @@ enum {
     OPT_NAME,
     OPT_IO_TIMEOUT,
     OPT_SOCKET,
+    OPT_PROBE,
     OPT_CONFIG,
     OPT_UBCONF,
     OPT_TA,

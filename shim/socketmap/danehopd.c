@@ -447,7 +447,8 @@ static int drop_privileges(void)
     return 0;
 }
 
-/* raise_fd_limit - room for every client; less is logged, and accept() backs off when it runs out */
+/* raise_fd_limit - room for every client (as root: the hard limit too); less is logged, and accept()
+ * backs off when it runs out */
 static void raise_fd_limit(void)
 {
     struct rlimit rl;
@@ -455,6 +456,13 @@ static void raise_fd_limit(void)
 
     if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= want)
         return;
+    if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < want) {
+        /* only root may raise the hard limit: this runs before the privileges go */
+        struct rlimit both = {want, want};
+
+        if (setrlimit(RLIMIT_NOFILE, &both) == 0)
+            return;
+    }
     rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= want ? want : rl.rlim_max;
     setrlimit(RLIMIT_NOFILE, &rl);
     if (rl.rlim_cur < want)
@@ -546,9 +554,9 @@ static int start(listener *ls)
 
     if (check_as_user() != 0 || (n = open_listeners(ls)) < 0)
         return -1;
+    raise_fd_limit();
     if (drop_privileges() != 0 || catch_signals() != 0)
         goto fail;
-    raise_fd_limit();
     if (!opt.foreground && daemon(0, 0) != 0) {
         perror("danehopd: daemon");
         goto fail;

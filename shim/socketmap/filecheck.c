@@ -110,7 +110,8 @@ int filecheck_writable(const char *path, char *err, size_t errlen)
         snprintf(err, errlen, "%.300s: name too long", path);
         return -1;
     }
-    if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644)) < 0) {
+    unlink(tmp); /* as stats_write_file: a new file, never what was left there */
+    if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644)) < 0) {
         snprintf(err, errlen, "%.300s: %s", tmp, strerror(errno));
         return -1;
     }

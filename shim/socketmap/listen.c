@@ -9,7 +9,7 @@
  *   A --listen socket is bound in named steps: parse the specification,
  *   refuse anything but loopback for TCP (the socketmap protocol has no
  *   authentication), clear a stale unix socket (and nothing else), bind
- *   and listen, then set the unix socket's group and mode.
+ *   (a unix socket born with its mode) and listen, then set its group.
  *
  *   Under systemd socket activation (danehopd.socket) the sockets come
  *   ready-made: their owner and mode are the unit's business, and they are
@@ -47,13 +47,21 @@ static void clear_stale(const char *path)
         unlink(path);
 }
 
-static int bind_listen(listener *l, const struct sockaddr_storage *ss, socklen_t sl)
+/*
+ * bind_listen - a unix socket is born with its final mode (the umask of the
+ * bind), never chmod()ed by name: as root, a name that someone with write
+ * access to the directory swapped for a symlink would chmod its target
+ */
+static int bind_listen(listener *l, const struct sockaddr_storage *ss, socklen_t sl, mode_t mode)
 {
-    int one = 1;
+    int one = 1, r = -1;
+    mode_t old = umask((mode_t) (~mode & 0777));
 
-    if ((l->fd = socket(ss->ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0)) < 0 ||
-        setsockopt(l->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0 ||
-        bind(l->fd, (const struct sockaddr *) ss, sl) != 0 || listen(l->fd, BACKLOG) != 0) {
+    if ((l->fd = socket(ss->ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0)) >= 0 &&
+        setsockopt(l->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) == 0)
+        r = bind(l->fd, (const struct sockaddr *) ss, sl);
+    umask(old);
+    if (r != 0 || listen(l->fd, BACKLOG) != 0) {
         fprintf(stderr, "danehopd: %s: %s\n", l->spec, strerror(errno));
         if (l->fd >= 0)
             close(l->fd);
@@ -63,7 +71,8 @@ static int bind_listen(listener *l, const struct sockaddr_storage *ss, socklen_t
     return 0;
 }
 
-/* set_access - group and mode of a unix socket */
+/* set_access - the group of a unix socket (its mode came with the bind); lchown: a symlink
+ * swapped in for the socket changes, never its target */
 static int set_access(const listener *l, const listen_opts *o)
 {
     struct group *g = o->group ? getgrnam(o->group) : NULL;
@@ -72,7 +81,7 @@ static int set_access(const listener *l, const listen_opts *o)
         fprintf(stderr, "danehopd: --socket-group %s: no such group\n", o->group);
         return -1;
     }
-    if ((g && chown(l->unix_path, (uid_t) -1, g->gr_gid) != 0) || chmod(l->unix_path, o->mode) != 0) {
+    if (g && lchown(l->unix_path, (uid_t) -1, g->gr_gid) != 0) {
         fprintf(stderr, "danehopd: %s: %s\n", l->unix_path, strerror(errno));
         return -1;
     }
@@ -101,7 +110,7 @@ int listener_open(listener *l, const char *spec, const listen_opts *o)
         memcpy(l->unix_path, ((struct sockaddr_un *) &ss)->sun_path, sizeof(l->unix_path));
         clear_stale(l->unix_path);
     }
-    if (bind_listen(l, &ss, sl) != 0)
+    if (bind_listen(l, &ss, sl, ss.ss_family == AF_UNIX ? o->mode : 0777) != 0)
         return -1;
     l->owned = 1;
     if (l->unix_path[0] && set_access(l, o) != 0) {

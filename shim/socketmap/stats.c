@@ -373,7 +373,10 @@ int stats_write_file(const char *path)
         errno = ENOSPC;
         return -1;
     }
-    if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644)) < 0) {
+    /* a new file, never what someone left at the name: a FIFO there would block this open,
+     * on the thread that serves every client; a file of theirs would become the metrics */
+    unlink(tmp);
+    if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644)) < 0) {
         free(text);
         return -1;
     }

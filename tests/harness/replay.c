@@ -39,6 +39,7 @@ static rp_question asked[RP_MAX_ASKED];
 static size_t nasked;
 
 typedef struct flight {
+    struct ub_ctx *ub; /* the resolver that asked */
     int id;
     void *data;
     dh_transport_cb cb;
@@ -468,7 +469,6 @@ int dh_transport_send(struct ub_ctx *ub, const char *name, int qtype, void *data
     const rp_answer *a = find(name, qtype);
     flight f;
 
-    (void) ub;
     deliver_late();
     if (nasked < RP_MAX_ASKED) {
         snprintf(asked[nasked].qname, RP_NAME, "%s", name);
@@ -479,6 +479,7 @@ int dh_transport_send(struct ub_ctx *ub, const char *name, int qtype, void *data
     if (ninflight == RP_MAX_ASKED || strlen(name) >= RP_NAME)
         return UB_NOMEM;
     memset(&f, 0, sizeof(f));
+    f.ub = ub;
     f.id = next_id++;
     f.data = data;
     f.cb = cb;
@@ -535,6 +536,20 @@ int dh_transport_process(struct ub_ctx *ub)
         deliver(&f);
     }
     return 0;
+}
+
+/* dh_transport_delete - as ub_ctx_delete: nothing owed for ub arrives any more */
+void dh_transport_delete(struct ub_ctx *ub)
+{
+    size_t i = 0;
+
+    while (i < ninflight) {
+        if (inflight[i].ub == ub)
+            inflight[i] = inflight[--ninflight];
+        else
+            i++;
+    }
+    ub_ctx_delete(ub);
 }
 
 int dh_transport_cancel(struct ub_ctx *ub, int id)

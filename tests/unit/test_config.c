@@ -4,6 +4,7 @@
  * line, a bad file never half-loads, rules match in order and are bounded
  */
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "conffile.h"
@@ -44,6 +45,35 @@ static void refuses(const char *text, const char *line_and_words, const char *wh
     dh_config_free(c);
 }
 
+/*
+ * issue 11: a 50 MB line used 53 MB before the 4096-byte limit applied.
+ * The line must be refused having read no more than the limit: the peak
+ * resident size may not grow by anything near the line's size.
+ */
+static void over_long_line_is_not_read_whole(void)
+{
+    const size_t size = 50u * 1024 * 1024;
+    struct rusage before, after;
+    dh_config *c = NULL;
+    FILE *f = fopen(path, "w");
+    char *chunk = malloc(1024 * 1024);
+    size_t i;
+
+    memset(chunk, 'x', 1024 * 1024);
+    fputs("cache_size = 1\n", f);
+    for (i = 0; i < size / (1024 * 1024); i++)
+        fwrite(chunk, 1, 1024 * 1024, f);
+    fputs("\n", f);
+    fclose(f);
+    free(chunk);
+    getrusage(RUSAGE_SELF, &before);
+    ok(dh_config_parse(path, &c, err, sizeof(err)) == -1 && strstr(err, ":2: line longer than 4096"),
+       "refused: a 50 MB line, at its line");
+    getrusage(RUSAGE_SELF, &after);
+    ok(after.ru_maxrss - before.ru_maxrss < 8 * 1024, "... without reading it whole (peak grew %ld KiB)",
+       after.ru_maxrss - before.ru_maxrss);
+}
+
 int main(void)
 {
     dh_config *c = NULL;
@@ -64,8 +94,8 @@ int main(void)
            0, "good file parses");
     if (c == NULL)
         return done_testing();
-    is_int(c->query_ms, 2500, "query_timeout in ms");
-    is_int(c->cache_size, 10, "cache_size");
+    is_int(c->res.query_ms, 2500, "query_timeout in ms");
+    is_int(c->res.cache_size, 10, "cache_size");
     is_int(c->res.nforwarders, 2, "two forwarders");
     is_int(c->log, DH_LOG_FILE, "log to a file");
     is_int(dh_rules_count(c->rules), 3, "three rules");
@@ -113,6 +143,9 @@ int main(void)
     refuses("exempt nowhere x\n", "1: rule: field", "bad field");
     refuses("exempt domain x port=0\n", "1: rule: port", "port 0");
     refuses("exempt domain x extra\n", "1: rule: \"extra\"", "junk after the regex");
+    /* issue 11: a fifth word was dropped silently */
+    refuses("# ok\ndane-only domain ^x\\.example$ port=26 oops\n", "2: rule: \"oops\": too many words",
+            "a stray word after port=N");
     refuses("allow domain x\n", "1: \"allow\" is neither", "unknown policy word");
     refuses("exempt domain\n", "1: rule: give", "rule without regex");
     refuses("cache_size =\n", "1: cache_size: empty value", "empty value");
@@ -132,6 +165,7 @@ int main(void)
     big[4999] = '\n';
     ok(parse_text(big, 5000, &c) == -1 && strstr(err, ":1: line longer"), "refused: over-long line");
     free(big);
+    over_long_line_is_not_read_whole();
     ok(dh_config_parse("/nonexistent/danehop.conf", &c, err, sizeof(err)) == -1 &&
            strstr(err, "/nonexistent/danehop.conf: No such file"),
        "refused: missing file, named");

@@ -125,7 +125,7 @@ static outcome walk(spec a, spec aaaa, spec cname)
     o.ncand = w->ncand;
     o.naddrs = w->out->naddrs;
     o.reason = w->out->reason ? w->out->reason : "";
-    dh_batch_free(b, NULL);
+    dh_batch_free(b);
     free(w);
     return o;
 }
