@@ -694,6 +694,7 @@ static int decide(danehop_ctx *ctx, dh_snap *s, const request *rq, danehop_decis
 {
     danehop_decision *d;
     job j;
+    long long start;
     int ttl;
 
     memset(&j, 0, sizeof(j));
@@ -709,7 +710,8 @@ static int decide(danehop_ctx *ctx, dh_snap *s, const request *rq, danehop_decis
     }
     j.work_cap = 1;
     j.d = d;
-    j.deadline = dh_now_ms() + s->eff.total_ms;
+    start = dh_now_ms();
+    j.deadline = start + s->eff.total_ms;
     j.min_ttl = DH_CACHE_MAX_TTL;
     run(&j, rq->host);
     free(j.work);
@@ -718,8 +720,10 @@ static int decide(danehop_ctx *ctx, dh_snap *s, const request *rq, danehop_decis
         danehop_decision_free(d);
         return dh_fail(DANEHOP_E_NOMEM, "decision too large or out of memory");
     }
+    /* TTLs count from the answers, which came after start: counting from
+     * the end of the decision would keep an entry past its records' TTL */
     if ((ttl = cache_ttl(d, j.min_ttl)) > 0)
-        dh_snap_cache_put(ctx, s, rq->key, d, dh_now_ms() + (long long) ttl * 1000);
+        dh_snap_cache_put(ctx, s, rq->key, d, start + (long long) ttl * 1000);
     *out = d;
     return 0;
 }

@@ -61,6 +61,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
@@ -514,17 +515,36 @@ static int check_own_files(void)
     return 0;
 }
 
+/*
+ * write_pidfile - our pid in opt.pidfile. Never through a symbolic link or
+ * into a FIFO planted at that name: whoever can write to its directory must
+ * not make us truncate another file or hang.
+ */
 static int write_pidfile(void)
 {
-    FILE *f;
+    char line[32];
+    struct stat st;
+    int fd, n, ok;
 
     if (opt.pidfile == NULL)
         return 0;
-    if ((f = fopen(opt.pidfile, "w")) == NULL || fprintf(f, "%d\n", (int) getpid()) < 0 || fclose(f) != 0) {
+    fd = open(opt.pidfile, O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0644);
+    if (fd < 0) {
         dlog(LOG_ERR, "pidfile %s: %s", opt.pidfile, strerror(errno));
         return -1;
     }
-    return 0;
+    n = snprintf(line, sizeof(line), "%d\n", (int) getpid());
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        dlog(LOG_ERR, "pidfile %s: not a regular file", opt.pidfile);
+        close(fd);
+        return -1;
+    }
+    ok = ftruncate(fd, 0) == 0 && write(fd, line, (size_t) n) == n;
+    if (!ok)
+        dlog(LOG_ERR, "pidfile %s: %s", opt.pidfile, strerror(errno));
+    if (close(fd) != 0)
+        ok = 0;
+    return ok ? 0 : -1;
 }
 
 /* check_as_user - the configuration and every file, as the user we will run as */
