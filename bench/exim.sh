@@ -22,7 +22,7 @@
 set -uo pipefail
 build=$(cd "$1" && pwd)
 top_srcdir=$(cd "$2" && pwd)
-lab=$(cd "$3" && pwd)
+lab=$(cd "$3" && pwd) && [ -f "$lab/lab.env" ] || { echo "stopped: no lab in ${3:-(none)}"; exit 1; }
 N=${EXIM_RUNS:-15}
 export top_srcdir
 export DANEHOP="$build/shim/cli/danehop"
