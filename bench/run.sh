@@ -86,6 +86,12 @@ echo "== warm decisions in one process"
 "$build/bench/bench_decide" warm 20000 "$DANEHOP_LAB_UNBOUND_CONF" example.com
 "$build/bench/bench_decide" warm 5000 "$DANEHOP_LAB_UNBOUND_CONF" chain.example.com
 
+# real Exim, stock transport against danehop's (bench/exim.sh, on the lab's
+# local resolver); a failure there is printed, the rest still runs
+echo
+echo "== real Exim 4.96: per delivery to direct.example.com, stock Exim's DANE against danehop's transport"
+bash "$src/bench/exim.sh" "$build" "$src" "$lab" || echo "(the Exim figures stopped: exit status $?)"
+
 # danehopd with as many persistent clients as a relay's smtp processes; a
 # fresh daemon per row, so that its memory is that row's
 # daemon_row CONF CLIENTS UNIQUE_PCT

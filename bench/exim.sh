@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
+# exim.sh - "make bench", the Exim part: what danehop's transport costs a real
+# Exim delivery. Figures, not pass/fail.
+#
+#   exim.sh BUILDDIR SRCDIR LABDIR
+#
+# Debian's Exim (exim4-daemon-heavy) delivers EXIM_RUNS messages (default
+# 15), one "exim -odi" each, to direct.example.com, a fully signed DANE
+# domain of the lab (MX mx.direct.example.com, 127.0.0.41, TLSA 3 1 1),
+# where a real STARTTLS receiver (integration/smtp/smtp_server.py) serves the
+# lab's certificate. Two transports, one delivery of each in turn:
+#   stock   Exim's smtp transport with its own DANE (hosts_try_dane = *)
+#   danehop integration/exim/danehop-transport.conf, as tests/lab/exim.sh
+#           sets it up (the module takes its own decision per delivery)
+# Exim's resolver is the lab's validating resolver (127.53.0.2), danehop's
+# libunbound uses the lab's unbound.conf, as in the tests. The lab (and its
+# resolver) must be up in LABDIR. Per delivery: wall time of the whole
+# submission (exim -odi, which returns when the delivery is done), and GNU
+# time's max RSS and CPU time of Exim's process tree (the largest process:
+# the delivery's transport process, where the module is loaded).
+set -uo pipefail
+build=$(cd "$1" && pwd)
+top_srcdir=$(cd "$2" && pwd)
+lab=$(cd "$3" && pwd) && [ -f "$lab/lab.env" ] || { echo "stopped: no lab in ${3:-(none)}"; exit 1; }
+N=${EXIM_RUNS:-15}
+export top_srcdir
+export DANEHOP="$build/shim/cli/danehop"
+DANEHOP_EXIM_MODULE=$build/shim/exim/.libs/danehop_exim.so
+
+if ! command -v exim > /dev/null || ! exim -bV 2> /dev/null | grep -q Expand_dlfunc; then
+    echo "skipped: no Exim with Expand_dlfunc (exim4-daemon-heavy) is installed"
+    exit 0
+fi
+[ -x /usr/bin/time ] || { echo "skipped: GNU time (/usr/bin/time) is not installed"; exit 0; }
+[ -f "$DANEHOP_EXIM_MODULE" ] || { echo "skipped: $DANEHOP_EXIM_MODULE is not built"; exit 0; }
+
+# the tests' fixtures: receivers (lib.sh) and the throw-away Exim (exim.sh)
+. "$top_srcdir/tests/lab/lib.sh"
+. "$lab/lab.env"
+. "$top_srcdir/tests/lab/exim.sh"
+at_exit 'rm -rf "$exim_root"'
+
+# every "exim" the fixture runs goes through GNU time: one line per delivery
+timed=$exim_root/exim-timed
+cat > "$timed" <<EOF
+#!/bin/sh
+exec /usr/bin/time -a -o "\$EXIM_BENCH_TIMES" -f '%M %U %S' exim "\$@"
+EOF
+chmod 755 "$timed"
+EXIM_BIN=$timed
+
+smtp_start 127.0.0.41 "$DANEHOP_LAB_DIR/certs/ee.crt" "$DANEHOP_LAB_DIR/certs/ee.key"
+cat > "$exim_root/stock-transport.conf" <<'CONF'
+danehop_smtp:
+  driver = smtp
+  dnssec_request_domains = *
+  hosts_try_dane = *
+CONF
+exim_setup stock "$exim_root/stock-transport.conf"
+ex_stock=$EX
+exim_setup danehop
+ex_danehop=$EX
+
+# deliver KIND - one delivery through KIND's Exim; appends "ms rss_kb cpu_s"
+# to $exim_root/KIND.times
+deliver() {
+    local t0 t1
+    EX=$exim_root/$1
+    export EXIM_BENCH_TIMES=$exim_root/$1.rusage
+    t0=$(date +%s%N)
+    exim_send rcpt@direct.example.com
+    t1=$(date +%s%N)
+    echo "$(((t1 - t0) / 1000)) $(tail -1 "$EXIM_BENCH_TIMES")" >> "$exim_root/$1.times"
+}
+
+# one unmeasured delivery each (page cache, the resolver's cache), then N
+# of each, alternating, so that the machine's load falls on both alike
+deliver stock; deliver danehop
+: > "$exim_root/stock.times"; : > "$exim_root/danehop.times"
+for _ in $(seq 1 "$N"); do deliver stock; deliver danehop; done
+
+# what did happen: every delivery delivered, over DANE
+n_ok_stock=$(grep -c "=> rcpt@direct.example.com .*CV=dane" "$ex_stock/log/mainlog")
+n_ok_dh=$(grep -c "=> rcpt@direct.example.com " "$ex_danehop/log/mainlog")
+n_ver_dh=$(grep -c "domain=direct.example.com .*verdict=dane-verified" "$ex_danehop/danehop.log")
+echo "deliveries to direct.example.com: stock $n_ok_stock/$((N + 1)) with CV=dane;" \
+    "danehop $n_ok_dh/$((N + 1)) delivered, $n_ver_dh verified by danehop"
+if [ "$n_ok_stock" != $((N + 1)) ] || [ "$n_ok_dh" != $((N + 1)) ]; then
+    echo "(not every delivery went through; the figures below mix in failures)"
+    tail -3 "$ex_stock/log/mainlog" "$ex_danehop/log/mainlog" 2> /dev/null | sed 's/^/  /'
+fi
+
+# stats FILE COLUMN - median, p90 (nearest rank) and mean of a column
+stats() {
+    awk -v c="$2" '{ print $c }' "$1" | sort -n | awk '{ v[NR] = $1; s += $1 }
+        END { if (!NR) { print "- - -"; exit }
+              p = int(NR * 0.9); if (p < NR * 0.9) p++
+              print v[int((NR + 1) / 2)], v[p], s / NR }'
+}
+read -r sm sp _ <<< "$(stats "$exim_root/stock.times" 1)"
+read -r dm dp _ <<< "$(stats "$exim_root/danehop.times" 1)"
+read -r srss _ _ <<< "$(stats "$exim_root/stock.times" 2)"
+read -r drss _ _ <<< "$(stats "$exim_root/danehop.times" 2)"
+cpu() { awk '{ s += $3 + $4 } END { if (NR) printf "%.1f", s * 1000 / NR; else print "-" }' "$1"; }
+scpu=$(cpu "$exim_root/stock.times")
+dcpu=$(cpu "$exim_root/danehop.times")
+ms() { awk -v u="$1" 'BEGIN { if (u == "-") print "-"; else printf "%.1f", u / 1000 }'; }
+diff_ms() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-") print "-"; else printf "%+.1f", (b - a) / 1000 }'; }
+printf '%-28s %10s %10s %12s %14s\n' transport "median ms" "p90 ms" "CPU ms/mean" "max RSS (KB)"
+printf '%-28s %10s %10s %12s %14s\n' "stock Exim, its own DANE" "$(ms "$sm")" "$(ms "$sp")" "$scpu" "$srss"
+printf '%-28s %10s %10s %12s %14s\n' "danehop transport" "$(ms "$dm")" "$(ms "$dp")" "$dcpu" "$drss"
+printf '%-28s %10s %10s %12s %14s\n' "difference" "$(diff_ms "$sm" "$dm")" "$(diff_ms "$sp" "$dp")" \
+    "$(awk -v a="$scpu" -v b="$dcpu" 'BEGIN { if (a == "-" || b == "-") print "-"; else printf "%+.1f", b - a }')" \
+    "$(awk -v a="$srss" -v b="$drss" 'BEGIN { if (a == "-" || b == "-") print "-"; else printf "%+d", b - a }')"
+echo "(wall time of one \"exim -odi\" submission and delivery, $N each, alternating; CPU"
+echo " and max RSS from GNU time over Exim's process tree: max RSS is the largest process,"
+echo " the delivery's transport process; RSS figures are medians)"
+smtp_stop_all
