@@ -17,7 +17,7 @@
  *
  *     danehop-decision 1
  *     status N, error N, policy N, flags N, port N, mx_secure N,
- *     implicit_mx N, exempt N, rounds N, domain S, mx_owner S,
+ *     implicit_mx N, exempt N, rounds N, dns_errors N, timeouts N, domain S, mx_owner S,
  *     host_request S, rule S, reason S, skipped N + skip S...,
  *     hosts N, and per host: host S, preference N, action N, error N,
  *     mandatory N, address_secure N, reason S, base S, sni S,
@@ -122,6 +122,8 @@ int dh_decform_render(const danehop_decision *d, dh_buf *b)
     put_num(b, "implicit_mx", d->implicit_mx != 0);
     put_num(b, "exempt", d->exempt != 0);
     put_num(b, "rounds", d->rounds);
+    put_num(b, "dns_errors", d->dns_errors);
+    put_num(b, "timeouts", d->timeouts);
     put_str(b, "domain", d->domain);
     put_str(b, "mx_owner", d->mx_owner);
     put_str(b, "host_request", d->host_request);
@@ -381,6 +383,8 @@ int dh_decform_parse(const char *text, size_t len, danehop_decision **out, char 
     d->implicit_mx = (int) num(&r, "implicit_mx", 1);
     d->exempt = (int) num(&r, "exempt", 1);
     d->rounds = (unsigned) num(&r, "rounds", 1000);
+    d->dns_errors = (unsigned) num(&r, "dns_errors", 100000);
+    d->timeouts = (unsigned) num(&r, "timeouts", 100000);
     d->domain = str(&r, "domain", 1);
     d->mx_owner = str(&r, "mx_owner", 1);
     d->host_request = str(&r, "host_request", 1);

@@ -28,6 +28,7 @@ static danehop_decision *sample(void)
     d->port = 25;
     d->mx_secure = 1;
     d->rounds = 4;
+    d->timeouts = 3;
     d->domain = "example.com";
     d->mx_owner = "alias.example.com";
     d->rule = "rule at line 3";
@@ -147,6 +148,7 @@ int main(void)
     is_int(danehop_decision_mx_secure(back), 1, "mx_secure");
     is_int(back->policy, DANEHOP_POLICY_MANDATORY, "policy");
     is_int(back->flags, DANEHOP_F_HALF_DANE, "flags");
+    is_int(back->timeouts, 3, "timeouts counted");
     is_int(danehop_decision_host_count(back), 2, "two hosts");
     h = danehop_decision_host(back, 0);
     is_str(danehop_host_name(h), "mx1.example.com", "host name");
