@@ -125,7 +125,7 @@ static void mutation(const char *text, const char *from, const char *to, const c
 int main(void)
 {
     danehop_decision *d = sample(), *back = NULL;
-    char *text = render(d), *again, err[256];
+    char *text = render(d), *again, err[256] = "";
     const danehop_host *h;
     const unsigned char *data;
     const char *name, *cname;
