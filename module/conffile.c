@@ -653,6 +653,9 @@ char *danehop_ctx_describe(const danehop_ctx *cctx)
     describe_resolver(&s->eff, &b);
     dh_buf_printf(&b, "log: %s%s%s\n", log_name(c), c && c->log == DH_LOG_FILE ? " " : "",
                   c && c->log == DH_LOG_FILE ? c->log_file : "");
+    if (c && c->daemon)
+        dh_buf_printf(&b, "daemon: %s (when it fails: %s)\n", c->daemon,
+                      c->daemon_fallback ? "decide locally" : "error, the mail waits");
     dh_buf_printf(&b, "rules: %zu\n", c ? dh_rules_count(c->rules) : (size_t) 0);
     if (c)
         dh_rules_describe(c->rules, &b);
