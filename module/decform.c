@@ -23,7 +23,8 @@
  *     mandatory N, address_secure N, reason S, base S, sni S,
  *     addrs N + addr S..., hops N + (hop S, cname S, secure N)...,
  *     tlsa N + (tlsa "U S M hex", tlsa_text S)..., unusable N + text S...,
- *     names N + name S...
+ *     names N + name S...; then queries N + (query ROUND, qname S,
+ *     qtype S, result S)... (the decision's query log)
  *     end
  *
  *   one "key value" per line, in exactly that order. S is "-" for NULL or
@@ -135,6 +136,13 @@ int dh_decform_render(const danehop_decision *d, dh_buf *b)
     put_num(b, "hosts", d->nhosts);
     for (i = 0; i < d->nhosts; i++)
         put_host(b, &d->hosts[i]);
+    put_num(b, "queries", d->nqueries);
+    for (i = 0; i < d->nqueries; i++) {
+        put_num(b, "query", d->queries[i].round);
+        put_str(b, "qname", d->queries[i].name);
+        put_str(b, "qtype", d->queries[i].type);
+        put_str(b, "result", d->queries[i].result);
+    }
     dh_buf_add(b, "end\n");
     return b->failed ? -1 : 0;
 }
@@ -398,6 +406,15 @@ int dh_decform_parse(const char *text, size_t len, danehop_decision **out, char 
     d->hosts = list(&r, d->nhosts, sizeof(*d->hosts), "hosts");
     for (i = 0; i < d->nhosts && !r.failed; i++)
         host(&r, &d->hosts[i]);
+    d->nqueries = num(&r, "queries", DH_DECFORM_MAX_QUERIES);
+    d->queries = list(&r, d->nqueries, sizeof(*d->queries), "queries");
+    d->queries_cap = d->nqueries;
+    for (i = 0; i < d->nqueries && !r.failed; i++) {
+        d->queries[i].round = (unsigned) num(&r, "query", 1000);
+        d->queries[i].name = str(&r, "qname", 0);
+        d->queries[i].type = str(&r, "qtype", 0);
+        d->queries[i].result = str(&r, "result", 0);
+    }
     if (!r.failed && (r.end - r.p != 4 || memcmp(r.p, "end\n", 4) != 0))
         refuse(&r, "expected the end", "end");
     if (r.failed) {

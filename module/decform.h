@@ -21,10 +21,11 @@
 #include "buf.h"
 #include "danehop.h"
 
-#define DH_DECFORM_VERSION  1
-#define DH_DECFORM_MAX      100000 /* bytes of one rendered decision */
-#define DH_DECFORM_MAX_STR  2048   /* decoded bytes of one string */
-#define DH_DECFORM_MAX_LIST 64     /* items of one list */
+#define DH_DECFORM_VERSION     1
+#define DH_DECFORM_MAX         100000 /* bytes of one rendered decision */
+#define DH_DECFORM_MAX_STR     2048   /* decoded bytes of one string */
+#define DH_DECFORM_MAX_LIST    64     /* items of one list */
+#define DH_DECFORM_MAX_QUERIES 1024   /* entries of the query log */
 
 /* dh_decform_render - append d's text to b; -1 when b failed */
 int dh_decform_render(const danehop_decision *d, dh_buf *b);

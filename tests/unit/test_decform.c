@@ -72,6 +72,8 @@ static danehop_decision *sample(void)
     h[1].nhops = 1;
     h[1].hops = dh_arena_alloc(a, sizeof(*h[1].hops));
     h[1].hops[0] = (dh_hop){"mx2.example.com", NULL, -1};
+    dh_decision_log_query(d, 1, "example.com", "MX", "secure");
+    dh_decision_log_query(d, 2, "_25._tcp.mx1.example.net", "TLSA", "secure, 2 records");
     return d;
 }
 
@@ -179,6 +181,15 @@ int main(void)
        "danehop_decision_match finds the host through its CNAME");
     danehop_decision_match(back, "mx17.example.com", NULL, &how);
     is_int(how, DANEHOP_MATCH_LIMIT, "skipped hosts survive (past-host-limit)");
+    {
+        unsigned round;
+        const char *qn, *qt, *qr;
+
+        ok(danehop_decision_query_count(back) == 2 &&
+               danehop_decision_query(back, 1, &round, &qn, &qt, &qr) == 0 && round == 2 &&
+               strcmp(qt, "TLSA") == 0 && strcmp(qr, "secure, 2 records") == 0,
+           "the query log crosses too");
+    }
     danehop_decision_free(back);
 
     /* every proper prefix is refused: a reply cut short is never a decision */
@@ -218,6 +229,8 @@ int main(void)
     mutation(text, "rounds 4\n", "rounds 4\nextra 1\n", "an unknown field");
     mutation(text, "end\n", "end\nmore\n", "trailing bytes");
     mutation(text, "end\n", "end", "no final newline");
+    mutation(text, "queries 2", "queries 1025", "a query log past DH_DECFORM_MAX_QUERIES");
+    mutation(text, "query 2\n", "query 1001\n", "a query round out of range");
     ok(refused(""), "empty reply refused");
     ok(refused("garbage\n"), "garbage refused");
     {
