@@ -33,6 +33,7 @@
 
 #include "buf.h"
 #include "cache.h"
+#include "daemon.h"
 
 #define MAX_LINE 4096
 #define MAX_FILE (1024 * 1024)
@@ -262,14 +263,43 @@ static int key_log_level(parser *p, const char *key, char *v)
     return fail(p, "log_level: error, warning, info or debug");
 }
 
+static int key_daemon(parser *p, const char *key, char *v)
+{
+    (void) key;
+    if (!dh_daemon_ok(v))
+        return fail(p, "daemon: unix:/absolute/path of danehopd's socket (at most %d bytes)",
+                    DH_DAEMON_ADDR_MAX);
+    if ((p->c->daemon = strdup(v)) == NULL)
+        return fail(p, "out of memory");
+    return 0;
+}
+
+static int key_daemon_fallback(parser *p, const char *key, char *v)
+{
+    (void) key;
+    if (strcmp(v, "none") != 0 && strcmp(v, "local") != 0)
+        return fail(p, "daemon_fallback: none or local");
+    p->c->daemon_fallback = v[0] == 'l';
+    return 0;
+}
+
 static const struct key {
     const char *name;
     int (*set)(parser *p, const char *key, char *v);
 } keys[] = {
-    {"unbound_conf", key_path},         {"trust_anchor", key_path},     {"resolv_conf", key_path},
-    {"forwarders", key_forwarders},     {"recursion", key_recursion},   {"query_timeout", key_timeout},
-    {"total_timeout", key_timeout},     {"cache_size", key_cache_size}, {"log", key_log},
-    {"log_facility", key_log_facility}, {"log_level", key_log_level},
+    {"unbound_conf", key_path},
+    {"trust_anchor", key_path},
+    {"resolv_conf", key_path},
+    {"forwarders", key_forwarders},
+    {"recursion", key_recursion},
+    {"query_timeout", key_timeout},
+    {"total_timeout", key_timeout},
+    {"cache_size", key_cache_size},
+    {"log", key_log},
+    {"log_facility", key_log_facility},
+    {"log_level", key_log_level},
+    {"daemon", key_daemon},
+    {"daemon_fallback", key_daemon_fallback},
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
@@ -284,7 +314,7 @@ static int setting(parser *p, const char *key, char *v)
         return fail(p,
                     "unknown key \"%.60s\" (known: unbound_conf, trust_anchor, resolv_conf, "
                     "forwarders, recursion, query_timeout, total_timeout, cache_size, log, "
-                    "log_facility, log_level)",
+                    "log_facility, log_level, daemon, daemon_fallback)",
                     key);
     if (p->seen[k])
         return fail(p, "%s set twice (first at line %u)", key, p->seen[k]);
@@ -623,6 +653,9 @@ char *danehop_ctx_describe(const danehop_ctx *cctx)
     describe_resolver(&s->eff, &b);
     dh_buf_printf(&b, "log: %s%s%s\n", log_name(c), c && c->log == DH_LOG_FILE ? " " : "",
                   c && c->log == DH_LOG_FILE ? c->log_file : "");
+    if (c && c->daemon)
+        dh_buf_printf(&b, "daemon: %s (when it fails: %s)\n", c->daemon,
+                      c->daemon_fallback ? "decide locally" : "error, the mail waits");
     dh_buf_printf(&b, "rules: %zu\n", c ? dh_rules_count(c->rules) : (size_t) 0);
     if (c)
         dh_rules_describe(c->rules, &b);

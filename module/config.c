@@ -37,6 +37,7 @@ dh_config *dh_config_free(dh_config *c)
     free(c->path);
     dh_settings_clear(&c->res);
     free(c->log_file);
+    free(c->daemon);
     dh_rules_free(c->rules);
     free(c);
     return NULL;

@@ -38,6 +38,8 @@ typedef struct dh_config {
     int log_facility;
     int log_level; /* syslog priority; decisions log at LOG_INFO */
     dh_rules *rules;
+    char *daemon;        /* "unix:/path" of a danehopd to ask, or NULL */
+    int daemon_fallback; /* 1: decide in-process when the daemon fails */
 } dh_config;
 
 /* dh_config_new - an empty configuration for path (one reference), or NULL */

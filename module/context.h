@@ -74,6 +74,7 @@ struct danehop_ctx {
     unsigned set_gen; /* bumped by every setter */
     dh_snap *snap;    /* the current snapshot */
     int watch;        /* re-read the file when its mtime changes */
+    int no_daemon;    /* never ask a daemon: this is danehopd itself */
     int broken;       /* that version of the file does not load */
     time_t broken_mtime;
     long broken_ns;

@@ -93,6 +93,7 @@ struct danehop_decision {
     danehop_error error; /* set where a defer is not DNS's doing */
     unsigned dns_errors; /* answers that were errors, timeouts apart */
     unsigned timeouts;   /* answers that did not come in time */
+    int from_daemon;     /* rebuilt from danehopd's reply (daemon.c) */
 };
 
 /* dh_decision_new - an empty decision, or NULL when out of memory */

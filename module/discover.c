@@ -32,6 +32,7 @@
 #include "candidate.h"
 #include "conffile.h"
 #include "context.h"
+#include "daemon.h"
 #include "policy.h"
 #include "danehop.h"
 #include "decision.h"
@@ -738,6 +739,21 @@ int danehop_resolve(danehop_ctx *ctx, const char *domain, const char *host, unsi
     *out = NULL;
     if (normalise(&rq, domain, host, port, policy, flags) != 0 || (s = current(ctx)) == NULL)
         return -1;
+    if (s->config && s->config->daemon && !ctx->no_daemon) {
+        /* the daemon decides, with its own configuration; its failure is
+         * ours (the shims defer) unless the admin chose a local fallback */
+        rc = dh_daemon_decide(s->config->daemon, s->eff.query_ms, rq.domain, rq.host, rq.port, rq.policy,
+                              rq.flags, out);
+        if (rc == 0) {
+            (*out)->from_daemon = 1;
+            dh_snap_release(ctx, s);
+            return 0;
+        }
+        if (!s->config->daemon_fallback || danehop_ctx_error_code(ctx) == DANEHOP_E_INPUT) {
+            dh_snap_release(ctx, s);
+            return -1;
+        }
+    }
     if (domain_rule(&rq, s->config ? s->config->rules : NULL) != 0) {
         dh_snap_release(ctx, s);
         return -1;

@@ -77,8 +77,9 @@ char *danehop_decision_json(const danehop_decision *d)
                   danehop_status_name(d->status), d->mx_secure ? "true" : "false");
     dh_buf_add(&b, ",\"mx_owner\":");
     dh_buf_json_string(&b, d->mx_owner);
-    dh_buf_printf(&b, ",\"implicit_mx\":%s,\"exempt\":%s,\"rounds\":%u,\"rule\":",
-                  d->implicit_mx ? "true" : "false", d->exempt ? "true" : "false", d->rounds);
+    dh_buf_printf(&b, ",\"implicit_mx\":%s,\"exempt\":%s,\"rounds\":%u,\"source\":\"%s\",\"rule\":",
+                  d->implicit_mx ? "true" : "false", d->exempt ? "true" : "false", d->rounds,
+                  d->from_daemon ? "daemon" : "local");
     dh_buf_json_string(&b, d->rule);
     dh_buf_add(&b, ",\"reason\":");
     dh_buf_json_string(&b, danehop_decision_reason(d));
@@ -179,6 +180,8 @@ char *danehop_host_log_line(const danehop_decision *d, size_t i)
     if (h == NULL) {
         dh_buf_printf(&b, "danehop: domain=%s status=%s reason=\"%s\"", d->domain ? d->domain : "-",
                       danehop_status_name(d->status), danehop_decision_reason(d));
+        if (d->from_daemon)
+            dh_buf_add(&b, " source=daemon");
         return dh_buf_finish(&b);
     }
     dh_buf_printf(&b, "danehop: domain=%s host=%s base=%s decision=%s mx=%s reason=\"%s\"",
@@ -188,5 +191,7 @@ char *danehop_host_log_line(const danehop_decision *d, size_t i)
                   : d->mx_secure                      ? "secure"
                                                       : "insecure",
                   danehop_host_reason(h));
+    if (d->from_daemon)
+        dh_buf_add(&b, " source=daemon");
     return dh_buf_finish(&b);
 }

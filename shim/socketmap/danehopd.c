@@ -76,6 +76,7 @@
 #include "help.h"
 #include "listen.h"
 #include "maps.h"
+#include "context.h"
 #include "netstring.h"
 #include "server.h"
 #include "stats.h"
@@ -127,6 +128,9 @@ static shared *shared_new(char *err, size_t errlen)
         free(s);
         return NULL;
     }
+    /* a "daemon =" line in the shared danehop.conf is for the library's
+     * other users: the daemon asking itself would never answer */
+    s->ctx->no_daemon = 1;
     if (opt.config != NULL && (strcmp(opt.config, DEFAULT_CONFIG) != 0 || access(opt.config, F_OK) == 0) &&
         danehop_ctx_load_config(s->ctx, opt.config) != 0) {
         snprintf(err, errlen, "%s", danehop_ctx_error(s->ctx));

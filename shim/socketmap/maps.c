@@ -50,6 +50,7 @@
 #include <strings.h>
 
 #include "buf.h"
+#include "decform.h"
 
 #define MAX_KEY 1024
 
@@ -409,6 +410,57 @@ static void host(danehop_ctx *ctx, const map_options *opt, char *key, char *repl
     finish(&b, reply);
 }
 
+/* small_number - a decimal of at most 5 digits, no more than max */
+static int small_number(const char *s, unsigned max, unsigned *out)
+{
+    size_t n = strspn(s, "0123456789");
+
+    if (n == 0 || n > 5 || s[n] != '\0' || (n > 1 && s[0] == '0') || strtoul(s, NULL, 10) > max)
+        return -1;
+    *out = (unsigned) strtoul(s, NULL, 10);
+    return 0;
+}
+
+/*
+ * decision_v1 - the whole decision for a library user (module/daemon.c):
+ * key "POLICY FLAGS PORT DOMAIN HOST" ('-' for no name), reply "OK " and
+ * decform.c's text, or "TEMP|PERM CODE text" with the library's error code
+ */
+static void decision_v1(danehop_ctx *ctx, const map_options *opt, char *key, char *reply)
+{
+    char *f[5], *save = NULL, *tok;
+    unsigned policy, flags, port;
+    danehop_decision *d;
+    int n = 0;
+    dh_buf b;
+
+    for (tok = strtok_r(key, " ", &save); tok && n < 5; tok = strtok_r(NULL, " ", &save))
+        f[n++] = tok;
+    if (n != 5 || tok != NULL || small_number(f[0], DANEHOP_POLICY_MANDATORY, &policy) != 0 ||
+        small_number(f[1], DANEHOP_F_HALF_DANE, &flags) != 0 || small_number(f[2], 65535, &port) != 0) {
+        snprintf(reply, MAP_MAX_REPLY, "PERM %d want \"policy flags port domain host\"",
+                 (int) DANEHOP_E_INPUT);
+        return;
+    }
+    if (danehop_resolve(ctx, strcmp(f[3], "-") ? f[3] : NULL, strcmp(f[4], "-") ? f[4] : NULL, port,
+                        (danehop_policy) policy, flags, &d) != 0) {
+        danehop_error e = danehop_ctx_error_code(ctx);
+
+        snprintf(reply, MAP_MAX_REPLY, "%s %d %.1000s", e == DANEHOP_E_INPUT ? "PERM" : "TEMP", (int) e,
+                 danehop_ctx_error(ctx));
+        return;
+    }
+    if (opt->decided)
+        opt->decided(ctx, d);
+    else
+        danehop_log_decision(ctx, d, DANEHOP_LOG_SYSLOG);
+    dh_buf_init(&b, MAP_MAX_REPLY - 1);
+    dh_buf_add(&b, "OK ");
+    dh_decform_render(d, &b);
+    danehop_decision_free(d);
+    finish(&b, reply);
+}
+
 void map_lookup(danehop_ctx *ctx, const map_options *opt, const char *req, size_t len, char *reply)
 {
     char key[MAX_KEY + 1];
@@ -433,7 +485,9 @@ void map_lookup(danehop_ctx *ctx, const map_options *opt, const char *req, size_
         decision(ctx, opt, key, reply);
     else if (mlen == 4 && memcmp(req, "host", 4) == 0)
         host(ctx, opt, key, reply);
+    else if (mlen == 11 && memcmp(req, "decision-v1", 11) == 0)
+        decision_v1(ctx, opt, key, reply);
     else
-        snprintf(reply, MAP_MAX_REPLY, "PERM unknown map \"%.*s\" (tlspolicy, decision, host)",
+        snprintf(reply, MAP_MAX_REPLY, "PERM unknown map \"%.*s\" (tlspolicy, decision, host, decision-v1)",
                  (int) (mlen > 40 ? 40 : mlen), req);
 }

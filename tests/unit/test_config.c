@@ -139,6 +139,9 @@ int main(void)
     refuses("unbound_conf = /nonexistent/unbound.conf\n", "1: unbound_conf", "missing file");
     refuses("trust_anchor = relative.key\n", "1: trust_anchor: give an absolute path", "relative path");
     refuses("log = carrier-pigeon\n", "1: log", "bad log destination");
+    refuses("daemon = inet:127.0.0.1:8025\n", "1: daemon: unix:/absolute/path", "daemon not a unix socket");
+    refuses("daemon = unix:relative.sock\n", "1: daemon: unix:/absolute/path", "daemon socket path relative");
+    refuses("daemon_fallback = guess\n", "1: daemon_fallback: none or local", "daemon_fallback neither");
     refuses("# ok\nexempt domain (unclosed\n", "2: rule: bad regular expression", "bad regex");
     refuses("exempt nowhere x\n", "1: rule: field", "bad field");
     refuses("exempt domain x port=0\n", "1: rule: port", "port 0");

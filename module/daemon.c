@@ -1,0 +1,201 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * NAME
+ *   daemon - decisions from a running danehopd
+ *
+ * SYNOPSIS
+ *   #include "daemon.h"
+ *
+ *   int dh_daemon_decide(const char *addr, unsigned timeout_ms, ...);
+ *
+ * DESCRIPTION
+ *   Exim forks per delivery, so an in-process decision starts from a cold
+ *   validator every time. With "daemon = unix:/path" in danehop.conf,
+ *   danehop_resolve() asks danehopd's decision-v1 map instead: one
+ *   socketmap request ("decision-v1 POLICY FLAGS PORT DOMAIN HOST", '-'
+ *   for an absent name) and one netstring reply, "OK " and the decision in
+ *   decform.c's text, or "TEMP CODE text" / "PERM CODE text".
+ *
+ *   Connecting, sending and reading all share one deadline (the query
+ *   timeout). Anything else than a well-formed decision (no daemon, a
+ *   timeout, a reply too long, garbage, another format version) is an
+ *   error, which the shims defer on; danehop_resolve() falls back to its
+ *   own lookups only where the configuration says daemon_fallback = local.
+ */
+#include "daemon.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "context.h"
+#include "decform.h"
+#include "netstring.h"
+
+#define REPLY_MAX (DH_DECFORM_MAX + 64)
+
+int dh_daemon_ok(const char *addr)
+{
+    return addr != NULL && strncmp(addr, "unix:/", 6) == 0 && strlen(addr + 5) <= DH_DAEMON_ADDR_MAX &&
+           strchr(addr, '\n') == NULL;
+}
+
+static long long now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* wait_for - poll fd for ev until the deadline: 0 ready, -1 timed out or failed */
+static int wait_for(int fd, short ev, long long deadline)
+{
+    for (;;) {
+        long long left = deadline - now_ms();
+        struct pollfd p = {fd, ev, 0};
+        int n;
+
+        if (left <= 0)
+            return -1;
+        n = poll(&p, 1, left > 60000 ? 60000 : (int) left);
+        if (n > 0)
+            return 0;
+        if (n < 0 && errno != EINTR)
+            return -1;
+    }
+}
+
+static int connect_to(const char *addr, long long deadline)
+{
+    struct sockaddr_un sun;
+    int fd, err = 0;
+    socklen_t elen = sizeof(err);
+
+    memset(&sun, 0, sizeof(sun));
+    sun.sun_family = AF_UNIX;
+    memcpy(sun.sun_path, addr + 5, strlen(addr + 5));
+    if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0)) < 0)
+        return -1;
+    if (connect(fd, (struct sockaddr *) &sun, sizeof(sun)) == 0)
+        return fd;
+    if ((errno == EINPROGRESS || errno == EAGAIN) && wait_for(fd, POLLOUT, deadline) == 0 &&
+        getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &elen) == 0 && err == 0)
+        return fd;
+    close(fd);
+    return -1;
+}
+
+static int send_all(int fd, const char *p, size_t len, long long deadline)
+{
+    while (len > 0) {
+        ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
+
+        if (n > 0) {
+            p += n;
+            len -= (size_t) n;
+        } else if (n < 0 && errno != EAGAIN && errno != EINTR) {
+            return -1;
+        } else if (wait_for(fd, POLLOUT, deadline) != 0) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* exchange - send the request, read one netstring reply into buf; its payload or NULL */
+static const char *exchange(int fd, const char *req, char *buf, size_t *plen, long long deadline,
+                            const char **why)
+{
+    char frame[1200];
+    size_t flen = ns_format(req, strlen(req), frame, sizeof(frame)), have = 0, used;
+    const char *payload;
+
+    if (flen == 0 || send_all(fd, frame, flen, deadline) != 0) {
+        *why = "cannot send the request";
+        return NULL;
+    }
+    for (;;) {
+        ssize_t n;
+
+        switch (ns_parse(buf, have, REPLY_MAX, &payload, plen, &used)) {
+        case NS_OK: return payload;
+        case NS_MORE: break;
+        default: *why = "reply is not a netstring or too long"; return NULL;
+        }
+        if (have == REPLY_MAX + 16) {
+            *why = "reply too long";
+            return NULL;
+        }
+        n = recv(fd, buf + have, REPLY_MAX + 16 - have, 0);
+        if (n > 0) {
+            have += (size_t) n;
+        } else if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
+            *why = n == 0 ? "connection closed before a full reply" : "read error";
+            return NULL;
+        } else if (wait_for(fd, POLLIN, deadline) != 0) {
+            *why = "timed out";
+            return NULL;
+        }
+    }
+}
+
+/* answer - the decision in an "OK" reply, or the daemon's error as ours */
+static int answer(const char *addr, const char *p, size_t len, danehop_decision **out)
+{
+    char err[256];
+
+    if (len >= 3 && memcmp(p, "OK ", 3) == 0) {
+        if (dh_decform_parse(p + 3, len - 3, out, err, sizeof(err)) != 0)
+            return dh_fail(DANEHOP_E_INTERNAL, "danehopd at %.110s: %s", addr + 5, err);
+        return 0;
+    }
+    if (len >= 7 && (memcmp(p, "TEMP ", 5) == 0 || memcmp(p, "PERM ", 5) == 0) && p[5] >= '0' &&
+        p[5] <= '0' + DANEHOP_E_INTERNAL && p[6] == ' ' && memchr(p, '\0', len) == NULL) {
+        /* the daemon's own error, its code kept: PERM is unusable input */
+        return dh_fail((danehop_error) (p[5] - '0'), "danehopd: %.*s", (int) (len - 7 > 400 ? 400 : len - 7),
+                       p + 7);
+    }
+    return dh_fail(DANEHOP_E_INTERNAL, "danehopd at %.110s: reply not understood", addr + 5);
+}
+
+int dh_daemon_decide(const char *addr, unsigned timeout_ms, const char *domain, const char *host,
+                     unsigned port, danehop_policy policy, unsigned flags, danehop_decision **out)
+{
+    long long deadline = now_ms() + (timeout_ms ? timeout_ms : 1);
+    const char *payload, *why = "";
+    char req[1024], *buf;
+    size_t plen;
+    int fd, rc;
+
+    *out = NULL;
+    if (!dh_daemon_ok(addr))
+        return dh_fail(DANEHOP_E_CONFIG, "daemon: not a unix:/path address");
+    if ((domain && (strlen(domain) > 300 || strpbrk(domain, " \r\n"))) ||
+        (host && (strlen(host) > 300 || strpbrk(host, " \r\n"))))
+        return dh_fail(DANEHOP_E_INPUT, "name too long or with white space");
+    snprintf(req, sizeof(req), "decision-v1 %d %u %u %s %s", (int) policy, flags, port,
+             domain && *domain ? domain : "-", host && *host ? host : "-");
+    if ((fd = connect_to(addr, deadline)) < 0)
+        return dh_fail(DANEHOP_E_CONFIG, "danehopd at %.110s unreachable: %s", addr + 5, strerror(errno));
+    if ((buf = malloc(REPLY_MAX + 16)) == NULL) {
+        close(fd);
+        return dh_fail(DANEHOP_E_NOMEM, "out of memory");
+    }
+    payload = exchange(fd, req, buf, &plen, deadline, &why);
+    close(fd);
+    if (payload == NULL)
+        rc = dh_fail(strcmp(why, "timed out") == 0 ? DANEHOP_E_TIMEOUT : DANEHOP_E_INTERNAL,
+                     "danehopd at %.110s: %s", addr + 5, why);
+    else
+        rc = answer(addr, payload, plen, out);
+    free(buf);
+    return rc;
+}

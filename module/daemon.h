@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * daemon.h - decisions from a running danehopd (danehop.conf "daemon =")
+ *
+ * SYNOPSIS
+ *   int dh_daemon_ok(const char *addr);
+ *   int dh_daemon_decide(const char *addr, unsigned timeout_ms, const char *domain,
+ *                        const char *host, unsigned port, danehop_policy policy,
+ *                        unsigned flags, danehop_decision **out);
+ */
+#ifndef DANEHOP_DAEMON_H
+#define DANEHOP_DAEMON_H
+
+#include "danehop.h"
+
+#define DH_DAEMON_ADDR_MAX 107 /* sun_path less its NUL */
+
+/* dh_daemon_ok - 1 for "unix:/absolute/path" that fits a unix socket address */
+int dh_daemon_ok(const char *addr);
+/*
+ * dh_daemon_decide - one request to the daemon at addr, all within
+ * timeout_ms; 0 and *out, or -1 with the context error set (dh_fail)
+ */
+int dh_daemon_decide(const char *addr, unsigned timeout_ms, const char *domain, const char *host,
+                     unsigned port, danehop_policy policy, unsigned flags, danehop_decision **out);
+
+#endif
