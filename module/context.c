@@ -26,6 +26,7 @@
 
 #include "cache.h"
 #include "escape.h"
+#include "policy.h"
 #include "ubconf.h"
 
 static _Thread_local char last_error[DH_ERR_MAX];
@@ -92,12 +93,15 @@ static void fork_prepare(void)
     dh_ub_lock();
     for (c = registry; c != NULL; c = c->next)
         pthread_mutex_lock(&c->lock);
+    /* last: a thread may free rules (and so JIT code) under its context lock */
+    dh_rules_fork_lock();
 }
 
 static void fork_done(void)
 {
     danehop_ctx *c;
 
+    dh_rules_fork_unlock();
     for (c = registry; c != NULL; c = c->next)
         pthread_mutex_unlock(&c->lock);
     dh_ub_unlock();

@@ -6,6 +6,7 @@
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,27 @@
 /* the most rules a file may hold, and the longest pattern */
 #define MAX_RULES   1024
 #define MAX_PATTERN 1024
+/*
+ * PCRE2's JIT compiler and pcre2_code_free() of JIT code take a lock of its
+ * executable-memory allocator. A fork while another thread holds it leaves
+ * the child's copy locked for ever (an Exim delivery process forked from a
+ * threaded one would hang at its first rule), so every such call goes
+ * through jit_lock, which fork's prepare handler takes (dh_rules_fork_lock).
+ */
+static pthread_mutex_t jit_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void dh_rules_fork_lock(void) { pthread_mutex_lock(&jit_lock); }
+
+void dh_rules_fork_unlock(void) { pthread_mutex_unlock(&jit_lock); }
+
+/* code_free - pcre2_code_free under jit_lock */
+static void code_free(pcre2_code *code)
+{
+    pthread_mutex_lock(&jit_lock);
+    pcre2_code_free(code);
+    pthread_mutex_unlock(&jit_lock);
+}
+
 /* backtracking bounds per match: generous for sane patterns, tiny for CPUs */
 #define MATCH_LIMIT 100000
 #define DEPTH_LIMIT 10000
@@ -80,11 +102,13 @@ int dh_rules_add(dh_rules *r, dh_rule_policy policy, dh_rule_field field, const 
         return -1;
     }
     /* JIT where the platform has it; the interpreter is the fallback */
+    pthread_mutex_lock(&jit_lock);
     (void) pcre2_jit_compile(rule->code, PCRE2_JIT_COMPLETE);
+    pthread_mutex_unlock(&jit_lock);
     rule->regex = strdup(regex);
     rule->note = note && *note ? strdup(note) : NULL;
     if (rule->regex == NULL || (note && *note && rule->note == NULL)) {
-        pcre2_code_free(rule->code);
+        code_free(rule->code);
         free(rule->regex);
         free(rule->note);
         snprintf(err, errlen, "out of memory");
@@ -178,7 +202,7 @@ dh_rules *dh_rules_free(dh_rules *r)
     if (r == NULL)
         return NULL;
     for (i = 0; i < r->n; i++) {
-        pcre2_code_free(r->v[i].code);
+        code_free(r->v[i].code);
         free(r->v[i].regex);
         free(r->v[i].note);
     }

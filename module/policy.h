@@ -55,5 +55,11 @@ const char *dh_rule_field_name(dh_rule_field f);
 struct dh_buf;
 void dh_rules_describe(const dh_rules *r, struct dh_buf *out);
 dh_rules *dh_rules_free(dh_rules *r);
+/*
+ * dh_rules_fork_lock, dh_rules_fork_unlock - hold PCRE2's JIT allocator
+ * still across fork() (context.c's fork handlers; taken last)
+ */
+void dh_rules_fork_lock(void);
+void dh_rules_fork_unlock(void);
 
 #endif
