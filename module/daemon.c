@@ -30,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <time.h>
@@ -37,6 +38,7 @@
 
 #include "context.h"
 #include "decform.h"
+#include "decision.h"
 #include "netstring.h"
 
 #define REPLY_MAX (DH_DECFORM_MAX + 64)
@@ -157,13 +159,21 @@ static int answer(const char *addr, const char *p, size_t len, danehop_decision 
             return dh_fail(DANEHOP_E_INTERNAL, "danehopd at %.110s: %s", addr + 5, err);
         return 0;
     }
-    if (len >= 7 && (memcmp(p, "TEMP ", 5) == 0 || memcmp(p, "PERM ", 5) == 0) && p[5] >= '0' &&
+    if (len >= 7 && (memcmp(p, "TEMP ", 5) == 0 || memcmp(p, "PERM ", 5) == 0) && p[5] > '0' &&
         p[5] <= '0' + DANEHOP_E_INTERNAL && p[6] == ' ' && memchr(p, '\0', len) == NULL) {
         /* the daemon's own error, its code kept: PERM is unusable input */
         return dh_fail((danehop_error) (p[5] - '0'), "danehopd: %.*s", (int) (len - 7 > 400 ? 400 : len - 7),
                        p + 7);
     }
     return dh_fail(DANEHOP_E_INTERNAL, "danehopd at %.110s: reply not understood", addr + 5);
+}
+
+/* same_name - the name a decision carries is the one asked for ("-" = none) */
+static int same_name(const char *got, const char *asked)
+{
+    if (asked == NULL || *asked == '\0')
+        return got == NULL;
+    return got != NULL && strcasecmp(got, asked) == 0;
 }
 
 int dh_daemon_decide(const char *addr, unsigned timeout_ms, const char *domain, const char *host,
@@ -196,6 +206,13 @@ int dh_daemon_decide(const char *addr, unsigned timeout_ms, const char *domain, 
                      "danehopd at %.110s: %s", addr + 5, why);
     else
         rc = answer(addr, payload, plen, out);
+    if (rc == 0 && (!same_name((*out)->domain, domain) || !same_name((*out)->host_request, host))) {
+        /* a stale or hostile daemon's answer for another request: its hosts
+         * and actions are not this domain's, whatever they say */
+        danehop_decision_free(*out);
+        *out = NULL;
+        rc = dh_fail(DANEHOP_E_INTERNAL, "danehopd at %.110s: reply is for another request", addr + 5);
+    }
     free(buf);
     return rc;
 }
