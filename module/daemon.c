@@ -32,6 +32,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -73,6 +74,33 @@ static int wait_for(int fd, short ev, long long deadline)
         if (n < 0 && errno != EINTR)
             return -1;
     }
+}
+
+/*
+ * safe_place - whoever can create the socket decides every delivery, so the
+ * socket must not lie where anyone may put one: refuse a symlink, and a
+ * directory writable by all (/tmp, /dev/shm, sticky or not), where another
+ * user takes over the name when danehopd is down. 0 if safe, else errno.
+ */
+static int safe_place(const char *path)
+{
+    char dir[DH_DAEMON_ADDR_MAX + 1];
+    const char *slash = strrchr(path, '/');
+    struct stat st;
+
+    if (lstat(path, &st) != 0)
+        return errno;
+    if (!S_ISSOCK(st.st_mode))
+        return ENOTSOCK;
+    if (slash == path) {
+        strcpy(dir, "/");
+    } else {
+        memcpy(dir, path, (size_t) (slash - path));
+        dir[slash - path] = '\0';
+    }
+    if (stat(dir, &st) != 0)
+        return errno;
+    return (st.st_mode & S_IWOTH) ? EPERM : 0;
 }
 
 static int connect_to(const char *addr, long long deadline)
@@ -193,6 +221,9 @@ int dh_daemon_decide(const char *addr, unsigned timeout_ms, const char *domain, 
         return dh_fail(DANEHOP_E_INPUT, "name too long or with white space");
     snprintf(req, sizeof(req), "decision-v1 %d %u %u %s %s", (int) policy, flags, port,
              domain && *domain ? domain : "-", host && *host ? host : "-");
+    if ((rc = safe_place(addr + 5)) != 0)
+        return dh_fail(DANEHOP_E_CONFIG, "danehopd at %.110s refused: %s", addr + 5,
+                       rc == EPERM ? "its directory is writable by anyone" : strerror(rc));
     if ((fd = connect_to(addr, deadline)) < 0)
         return dh_fail(DANEHOP_E_CONFIG, "danehopd at %.110s unreachable: %s", addr + 5, strerror(errno));
     if ((buf = malloc(REPLY_MAX + 16)) == NULL) {

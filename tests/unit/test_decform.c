@@ -3,8 +3,10 @@
  * test_decform.c - a decision crosses danehopd's socket whole (decform.c),
  * and hostile replies are refused
  */
+#include <signal.h>
 #include <stdio.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -133,16 +135,18 @@ static void mutation(const char *text, const char *from, const char *to, const c
 
 /* fake_daemon - a daemon at path that answers one request with payload; the
  * client's verdict on it (dh_daemon_decide's return, the error code) */
+static char sockdir[64] = "/tmp/test_decform.XXXXXX";
+
 static int fake_daemon(const char *payload, const char *domain, const char *host, danehop_error *code)
 {
-    char path[64], addr[80], frame[200000];
+    char path[96], addr[120], frame[200000];
     struct sockaddr_un sun;
     danehop_decision *d = NULL;
     int lfd, rc, st;
     size_t flen = ns_format(payload, strlen(payload), frame, sizeof(frame));
     pid_t pid;
 
-    snprintf(path, sizeof(path), "/tmp/test_decform.%ld.sock", (long) getpid());
+    snprintf(path, sizeof(path), "%s/d.sock", sockdir);
     snprintf(addr, sizeof(addr), "unix:%s", path);
     unlink(path);
     memset(&sun, 0, sizeof(sun));
@@ -163,6 +167,7 @@ static int fake_daemon(const char *payload, const char *domain, const char *host
     rc = dh_daemon_decide(addr, 5000, domain, host, 25, DANEHOP_POLICY_MANDATORY, 0, &d);
     *code = danehop_ctx_error_code(NULL);
     danehop_decision_free(d);
+    kill(pid, SIGTERM); /* it never hears from a client that refused first */
     waitpid(pid, &st, 0);
     unlink(path);
     return rc;
@@ -300,6 +305,8 @@ int main(void)
     }
     free(text);
     danehop_decision_free(d);
+    if (mkdtemp(sockdir) == NULL)
+        return 1;
     /* a daemon's reply must be for the request: another domain or another
      * host request is a stale or hostile answer, not a decision to act on */
     {
@@ -317,6 +324,13 @@ int main(void)
         is_int(fake_daemon("TEMP 0 all fine", "example.com", NULL, &code), -1, "daemon: TEMP 0 is a failure");
         ok(code != DANEHOP_E_OK, "daemon: TEMP 0 does not leave the error code at DANEHOP_E_OK (%d)",
            (int) code);
+        /* a directory anyone can write: another user binds the name while
+         * danehopd is down and answers "may" for every domain */
+        chmod(sockdir, 01777);
+        is_int(fake_daemon(payload, "example.com", NULL, &code), -1,
+               "daemon: a socket in a world-writable directory is refused");
+        chmod(sockdir, 0700);
+        rmdir(sockdir);
         free(payload);
         free(t);
         danehop_decision_free(o);
