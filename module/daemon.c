@@ -30,13 +30,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "context.h"
 #include "decform.h"
+#include "decision.h"
 #include "netstring.h"
 
 #define REPLY_MAX (DH_DECFORM_MAX + 64)
@@ -71,6 +74,33 @@ static int wait_for(int fd, short ev, long long deadline)
         if (n < 0 && errno != EINTR)
             return -1;
     }
+}
+
+/*
+ * safe_place - whoever can create the socket decides every delivery, so the
+ * socket must not lie where anyone may put one: refuse a symlink, and a
+ * directory writable by all (/tmp, /dev/shm, sticky or not), where another
+ * user takes over the name when danehopd is down. 0 if safe, else errno.
+ */
+static int safe_place(const char *path)
+{
+    char dir[DH_DAEMON_ADDR_MAX + 1];
+    const char *slash = strrchr(path, '/');
+    struct stat st;
+
+    if (lstat(path, &st) != 0)
+        return errno;
+    if (!S_ISSOCK(st.st_mode))
+        return ENOTSOCK;
+    if (slash == path) {
+        strcpy(dir, "/");
+    } else {
+        memcpy(dir, path, (size_t) (slash - path));
+        dir[slash - path] = '\0';
+    }
+    if (stat(dir, &st) != 0)
+        return errno;
+    return (st.st_mode & S_IWOTH) ? EPERM : 0;
 }
 
 static int connect_to(const char *addr, long long deadline)
@@ -157,13 +187,21 @@ static int answer(const char *addr, const char *p, size_t len, danehop_decision 
             return dh_fail(DANEHOP_E_INTERNAL, "danehopd at %.110s: %s", addr + 5, err);
         return 0;
     }
-    if (len >= 7 && (memcmp(p, "TEMP ", 5) == 0 || memcmp(p, "PERM ", 5) == 0) && p[5] >= '0' &&
+    if (len >= 7 && (memcmp(p, "TEMP ", 5) == 0 || memcmp(p, "PERM ", 5) == 0) && p[5] > '0' &&
         p[5] <= '0' + DANEHOP_E_INTERNAL && p[6] == ' ' && memchr(p, '\0', len) == NULL) {
         /* the daemon's own error, its code kept: PERM is unusable input */
         return dh_fail((danehop_error) (p[5] - '0'), "danehopd: %.*s", (int) (len - 7 > 400 ? 400 : len - 7),
                        p + 7);
     }
     return dh_fail(DANEHOP_E_INTERNAL, "danehopd at %.110s: reply not understood", addr + 5);
+}
+
+/* same_name - the name a decision carries is the one asked for ("-" = none) */
+static int same_name(const char *got, const char *asked)
+{
+    if (asked == NULL || *asked == '\0')
+        return got == NULL;
+    return got != NULL && strcasecmp(got, asked) == 0;
 }
 
 int dh_daemon_decide(const char *addr, unsigned timeout_ms, const char *domain, const char *host,
@@ -183,6 +221,9 @@ int dh_daemon_decide(const char *addr, unsigned timeout_ms, const char *domain, 
         return dh_fail(DANEHOP_E_INPUT, "name too long or with white space");
     snprintf(req, sizeof(req), "decision-v1 %d %u %u %s %s", (int) policy, flags, port,
              domain && *domain ? domain : "-", host && *host ? host : "-");
+    if ((rc = safe_place(addr + 5)) != 0)
+        return dh_fail(DANEHOP_E_CONFIG, "danehopd at %.110s refused: %s", addr + 5,
+                       rc == EPERM ? "its directory is writable by anyone" : strerror(rc));
     if ((fd = connect_to(addr, deadline)) < 0)
         return dh_fail(DANEHOP_E_CONFIG, "danehopd at %.110s unreachable: %s", addr + 5, strerror(errno));
     if ((buf = malloc(REPLY_MAX + 16)) == NULL) {
@@ -196,6 +237,13 @@ int dh_daemon_decide(const char *addr, unsigned timeout_ms, const char *domain, 
                      "danehopd at %.110s: %s", addr + 5, why);
     else
         rc = answer(addr, payload, plen, out);
+    if (rc == 0 && (!same_name((*out)->domain, domain) || !same_name((*out)->host_request, host))) {
+        /* a stale or hostile daemon's answer for another request: its hosts
+         * and actions are not this domain's, whatever they say */
+        danehop_decision_free(*out);
+        *out = NULL;
+        rc = dh_fail(DANEHOP_E_INTERNAL, "danehopd at %.110s: reply is for another request", addr + 5);
+    }
     free(buf);
     return rc;
 }

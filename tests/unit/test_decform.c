@@ -3,11 +3,20 @@
  * test_decform.c - a decision crosses danehopd's socket whole (decform.c),
  * and hostile replies are refused
  */
+#include <signal.h>
 #include <stdio.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "context.h"
+#include "daemon.h"
 #include "decform.h"
+#include "netstring.h"
 #include "decision.h"
 #include "tap.h"
 
@@ -122,6 +131,46 @@ static void mutation(const char *text, const char *from, const char *to, const c
 
     ok(m != NULL && refused(m), "refused: %s", what);
     free(m);
+}
+
+/* fake_daemon - a daemon at path that answers one request with payload; the
+ * client's verdict on it (dh_daemon_decide's return, the error code) */
+static char sockdir[64] = "/tmp/test_decform.XXXXXX";
+
+static int fake_daemon(const char *payload, const char *domain, const char *host, danehop_error *code)
+{
+    char path[96], addr[120], frame[200000];
+    struct sockaddr_un sun;
+    danehop_decision *d = NULL;
+    int lfd, rc, st;
+    size_t flen = ns_format(payload, strlen(payload), frame, sizeof(frame));
+    pid_t pid;
+
+    snprintf(path, sizeof(path), "%s/d.sock", sockdir);
+    snprintf(addr, sizeof(addr), "unix:%s", path);
+    unlink(path);
+    memset(&sun, 0, sizeof(sun));
+    sun.sun_family = AF_UNIX;
+    strcpy(sun.sun_path, path);
+    if ((lfd = socket(AF_UNIX, SOCK_STREAM, 0)) < 0 ||
+        bind(lfd, (struct sockaddr *) &sun, sizeof(sun)) != 0 || listen(lfd, 1) != 0)
+        return -2;
+    if ((pid = fork()) == 0) {
+        int c = accept(lfd, NULL, NULL);
+        char req[2048];
+
+        if (c >= 0 && read(c, req, sizeof(req)) > 0 && write(c, frame, flen) == (ssize_t) flen)
+            _exit(0);
+        _exit(1);
+    }
+    close(lfd);
+    rc = dh_daemon_decide(addr, 5000, domain, host, 25, DANEHOP_POLICY_MANDATORY, 0, &d);
+    *code = danehop_ctx_error_code(NULL);
+    danehop_decision_free(d);
+    kill(pid, SIGTERM); /* it never hears from a client that refused first */
+    waitpid(pid, &st, 0);
+    unlink(path);
+    return rc;
 }
 
 int main(void)
@@ -256,5 +305,35 @@ int main(void)
     }
     free(text);
     danehop_decision_free(d);
+    if (mkdtemp(sockdir) == NULL)
+        return 1;
+    /* a daemon's reply must be for the request: another domain or another
+     * host request is a stale or hostile answer, not a decision to act on */
+    {
+        danehop_decision *o = sample();
+        char *t = render(o), *payload = malloc(strlen(t) + 4);
+        danehop_error code;
+
+        sprintf(payload, "OK %s", t);
+        is_int(fake_daemon(payload, "example.com", NULL, &code), 0,
+               "daemon: the reply for the request is taken");
+        is_int(fake_daemon(payload, "example.org", NULL, &code), -1,
+               "daemon: a reply for another domain is refused");
+        is_int(fake_daemon(payload, "example.com", "mx.example.com", &code), -1,
+               "daemon: a reply for another host request is refused");
+        is_int(fake_daemon("TEMP 0 all fine", "example.com", NULL, &code), -1, "daemon: TEMP 0 is a failure");
+        ok(code != DANEHOP_E_OK, "daemon: TEMP 0 does not leave the error code at DANEHOP_E_OK (%d)",
+           (int) code);
+        /* a directory anyone can write: another user binds the name while
+         * danehopd is down and answers "may" for every domain */
+        chmod(sockdir, 01777);
+        is_int(fake_daemon(payload, "example.com", NULL, &code), -1,
+               "daemon: a socket in a world-writable directory is refused");
+        chmod(sockdir, 0700);
+        rmdir(sockdir);
+        free(payload);
+        free(t);
+        danehop_decision_free(o);
+    }
     return done_testing();
 }
