@@ -89,8 +89,7 @@ int main(void)
             /* SIGALRM: a lock held across fork; anything else: a crash */
             printf("# child %d ended by signal %d\n", i, WTERMSIG(status));
             hung++;
-        }
-        else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        } else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
             failed++;
     }
     atomic_store(&stop, 1);
