@@ -202,10 +202,12 @@ static unsigned long num(reader *r, const char *key, unsigned long max)
     for (i = 0; i < len; i++) {
         if (v[i] < '0' || v[i] > '9')
             return refuse(r, "bad number for", key), 0;
+        /* checked per digit: every max is far below ULONG_MAX / 10, so n
+         * never wraps, even where unsigned long has 32 bits */
         n = n * 10 + (unsigned long) (v[i] - '0');
+        if (n > max)
+            return refuse(r, "number out of range for", key), 0;
     }
-    if (n > max)
-        return refuse(r, "number out of range for", key), 0;
     return n;
 }
 

@@ -280,6 +280,8 @@ int main(void)
     mutation(text, "end\n", "end", "no final newline");
     mutation(text, "queries 2", "queries 1025", "a query log past DH_DECFORM_MAX_QUERIES");
     mutation(text, "query 2\n", "query 1001\n", "a query round out of range");
+    /* 2^32 + 1000 wraps to 1000 in a 32-bit unsigned long summed digit by digit */
+    mutation(text, "rounds 4\n", "rounds 4294968296\n", "a number that wraps 32 bits to a valid one");
     ok(refused(""), "empty reply refused");
     ok(refused("garbage\n"), "garbage refused");
     {
