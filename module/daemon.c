@@ -22,6 +22,8 @@
  *   error, which the shims defer on; danehop_resolve() falls back to its
  *   own lookups only where the configuration says daemon_fallback = local.
  */
+/* struct ucred (SO_PEERCRED) is a GNU extension in glibc's headers */
+#define _GNU_SOURCE
 #include "daemon.h"
 
 #include <errno.h>
@@ -82,7 +84,7 @@ static int wait_for(int fd, short ev, long long deadline)
  * directory writable by all (/tmp, /dev/shm, sticky or not), where another
  * user takes over the name when danehopd is down. 0 if safe, else errno.
  */
-static int safe_place(const char *path)
+static int safe_place(const char *path, uid_t *dir_owner)
 {
     char dir[DH_DAEMON_ADDR_MAX + 1];
     const char *slash = strrchr(path, '/');
@@ -100,7 +102,29 @@ static int safe_place(const char *path)
     }
     if (stat(dir, &st) != 0)
         return errno;
+    *dir_owner = st.st_uid;
     return (st.st_mode & S_IWOTH) ? EPERM : 0;
+}
+
+/*
+ * trusted_peer - the place can still be shared: a directory writable by a
+ * group lets any member put a socket there while danehopd is down. The
+ * listener must belong to root (danehopd binds before it drops privileges,
+ * systemd's socket activation binds as root), to the owner of the socket's
+ * directory (the account the admin gave it to), or to this process's own
+ * user (who could answer for it anyway). 0 if trusted, else the peer's uid
+ * in *peer and -1.
+ */
+static int trusted_peer(int fd, uid_t dir_owner, long *peer)
+{
+    struct ucred cred;
+    socklen_t len = sizeof(cred);
+
+    *peer = -1;
+    if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0 || len != sizeof(cred))
+        return -1;
+    *peer = (long) cred.uid;
+    return cred.uid == 0 || cred.uid == dir_owner || cred.uid == geteuid() ? 0 : -1;
 }
 
 static int connect_to(const char *addr, long long deadline)
@@ -211,6 +235,8 @@ int dh_daemon_decide(const char *addr, unsigned timeout_ms, const char *domain, 
     const char *payload, *why = "";
     char req[1024], *buf;
     size_t plen;
+    uid_t dir_owner = 0;
+    long peer;
     int fd, rc;
 
     *out = NULL;
@@ -221,11 +247,19 @@ int dh_daemon_decide(const char *addr, unsigned timeout_ms, const char *domain, 
         return dh_fail(DANEHOP_E_INPUT, "name too long or with white space");
     snprintf(req, sizeof(req), "decision-v1 %d %u %u %s %s", (int) policy, flags, port,
              domain && *domain ? domain : "-", host && *host ? host : "-");
-    if ((rc = safe_place(addr + 5)) != 0)
+    if ((rc = safe_place(addr + 5, &dir_owner)) != 0)
         return dh_fail(DANEHOP_E_CONFIG, "danehopd at %.110s refused: %s", addr + 5,
                        rc == EPERM ? "its directory is writable by anyone" : strerror(rc));
     if ((fd = connect_to(addr, deadline)) < 0)
         return dh_fail(DANEHOP_E_CONFIG, "danehopd at %.110s unreachable: %s", addr + 5, strerror(errno));
+    if (trusted_peer(fd, dir_owner, &peer) != 0) {
+        close(fd);
+        return dh_fail(
+            DANEHOP_E_CONFIG,
+            "danehopd at %.110s refused: the listener's user (uid %ld) is not root, the directory's "
+            "owner (uid %ld) or this process's user",
+            addr + 5, peer, (long) dir_owner);
+    }
     if ((buf = malloc(REPLY_MAX + 16)) == NULL) {
         close(fd);
         return dh_fail(DANEHOP_E_NOMEM, "out of memory");

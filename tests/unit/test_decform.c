@@ -133,16 +133,18 @@ static void mutation(const char *text, const char *from, const char *to, const c
     free(m);
 }
 
-/* fake_daemon - a daemon at path that answers one request with payload; the
- * client's verdict on it (dh_daemon_decide's return, the error code) */
+/* fake_daemon_as - a daemon at path, listening as uid (or as this process
+ * when uid is -1), that answers one request with payload; the client's
+ * verdict on it (dh_daemon_decide's return, the error code) */
 static char sockdir[64] = "/tmp/test_decform.XXXXXX";
 
-static int fake_daemon(const char *payload, const char *domain, const char *host, danehop_error *code)
+static int fake_daemon_as(long uid, const char *payload, const char *domain, const char *host,
+                          danehop_error *code)
 {
-    char path[96], addr[120], frame[200000];
+    char path[96], addr[120], frame[200000], ready;
     struct sockaddr_un sun;
     danehop_decision *d = NULL;
-    int lfd, rc, st;
+    int rc, st, sync[2];
     size_t flen = ns_format(payload, strlen(payload), frame, sizeof(frame));
     pid_t pid;
 
@@ -152,18 +154,34 @@ static int fake_daemon(const char *payload, const char *domain, const char *host
     memset(&sun, 0, sizeof(sun));
     sun.sun_family = AF_UNIX;
     strcpy(sun.sun_path, path);
-    if ((lfd = socket(AF_UNIX, SOCK_STREAM, 0)) < 0 ||
-        bind(lfd, (struct sockaddr *) &sun, sizeof(sun)) != 0 || listen(lfd, 1) != 0)
+    if (pipe(sync) != 0)
         return -2;
     if ((pid = fork()) == 0) {
-        int c = accept(lfd, NULL, NULL);
+        /* the listener's credentials are the ones its peer sees: bind and
+         * listen after becoming uid */
         char req[2048];
+        int lfd, c;
 
+        close(sync[0]);
+        if (uid >= 0 && (setgid((gid_t) uid) != 0 || setuid((uid_t) uid) != 0))
+            _exit(1);
+        if ((lfd = socket(AF_UNIX, SOCK_STREAM, 0)) < 0 ||
+            bind(lfd, (struct sockaddr *) &sun, sizeof(sun)) != 0 || listen(lfd, 1) != 0 ||
+            write(sync[1], "r", 1) != 1)
+            _exit(1);
+        c = accept(lfd, NULL, NULL);
         if (c >= 0 && read(c, req, sizeof(req)) > 0 && write(c, frame, flen) == (ssize_t) flen)
             _exit(0);
         _exit(1);
     }
-    close(lfd);
+    close(sync[1]);
+    if (pid < 0 || read(sync[0], &ready, 1) != 1) {
+        close(sync[0]);
+        if (pid > 0)
+            waitpid(pid, &st, 0);
+        return -2;
+    }
+    close(sync[0]);
     rc = dh_daemon_decide(addr, 5000, domain, host, 25, DANEHOP_POLICY_MANDATORY, 0, &d);
     *code = danehop_ctx_error_code(NULL);
     danehop_decision_free(d);
@@ -171,6 +189,11 @@ static int fake_daemon(const char *payload, const char *domain, const char *host
     waitpid(pid, &st, 0);
     unlink(path);
     return rc;
+}
+
+static int fake_daemon(const char *payload, const char *domain, const char *host, danehop_error *code)
+{
+    return fake_daemon_as(-1, payload, domain, host, code);
 }
 
 int main(void)
@@ -331,6 +354,25 @@ int main(void)
         chmod(sockdir, 01777);
         is_int(fake_daemon(payload, "example.com", NULL, &code), -1,
                "daemon: a socket in a world-writable directory is refused");
+        chmod(sockdir, 0700);
+        /* a directory a group can write: a member (uid 65534 here) binds
+         * the name; the listener is not root, not the directory's owner,
+         * not this process's user */
+        if (geteuid() == 0 && chown(sockdir, 0, 65534) == 0 && chmod(sockdir, 0770) == 0) {
+            is_int(fake_daemon_as(65534, payload, "example.com", NULL, &code), -1,
+                   "daemon: a listener of another user in a group-writable directory is refused");
+            is_int(code, DANEHOP_E_CONFIG, "daemon: ... as a configuration error");
+            ok(strstr(danehop_ctx_error(NULL), "uid 65534") != NULL, "daemon: ... naming its uid: %s",
+               danehop_ctx_error(NULL));
+            /* the same listener in a directory it owns is the admin's choice */
+            ok(chown(sockdir, 65534, 65534) == 0, "directory handed to uid 65534");
+            is_int(fake_daemon_as(65534, payload, "example.com", NULL, &code), 0,
+                   "daemon: a listener owning the socket's directory is taken");
+            chown(sockdir, 0, 0);
+        } else {
+            for (int k = 0; k < 4; k++)
+                ok(1, "daemon: listener credentials # SKIP needs root to listen as another user");
+        }
         chmod(sockdir, 0700);
         rmdir(sockdir);
         free(payload);
