@@ -17,6 +17,9 @@ import socket
 import sys
 import time
 
+import netstring
+from netstring import frame
+
 REQ = b"tlspolicy example.com"
 WANT = "OK dane"  # opportunistic: Postfix verifies per host
 
@@ -28,10 +31,6 @@ def ok(cond, what, got=None):
     sys.stdout.flush()
 
 
-def frame(b):
-    return b"%d:%s," % (len(b), b)
-
-
 def connect(path, timeout=30):
     s = socket.socket(socket.AF_UNIX)
     s.settimeout(timeout)
@@ -40,19 +39,10 @@ def connect(path, timeout=30):
 
 
 def reply(s):
-    data = b""
-    while True:
-        if b":" in data:
-            ln, rest = data.split(b":", 1)
-            if len(rest) >= int(ln) + 1:
-                return rest[:int(ln)].decode()
-        try:
-            c = s.recv(65536)
-        except OSError:
-            return None
-        if not c:
-            return None
-        data += c
+    try:
+        return netstring.read(s)
+    except OSError:
+        return None
 
 
 def rss_kb(pid):

@@ -16,6 +16,8 @@ import sys
 import threading
 import time
 
+import netstring
+
 path, port, ubconf, cli = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
 domains = sys.argv[5:]
 n = failed = 0
@@ -40,26 +42,12 @@ def connect(inet=False):
     return s
 
 
-def read_reply(s):
-    data = b""
-    while True:
-        if b":" in data:
-            ln, rest = data.split(b":", 1)
-            if len(rest) >= int(ln) + 1:
-                assert rest[int(ln):int(ln) + 1] == b","
-                return rest[:int(ln)].decode()
-        c = s.recv(65536)
-        if not c:
-            return None
-        data += c
-
-
 def ask(req, s=None, inet=False):
     own = s is None
     s = s or connect(inet)
     b = req.encode()
-    s.sendall(b"%d:%s," % (len(b), b))
-    r = read_reply(s)
+    s.sendall(netstring.frame(b))
+    r = netstring.read(s)
     if own:
         s.close()
     return r
