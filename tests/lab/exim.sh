@@ -18,6 +18,8 @@
 # user it runs deliveries as (default: Debian-exim). Other builds of Exim
 # (OpenSSL, 4.98) run the same suite by setting them.
 
+. "$top_srcdir/tests/lab/exim_conf.sh"
+
 EXIM_BIN=${EXIM_BIN:-exim}
 EXIM_USER=${EXIM_USER:-Debian-exim}
 exim_root=$(mktemp -d)
@@ -35,24 +37,8 @@ exim_setup() {
 unbound_conf = ${EXIM_DANEHOP_UNBOUND_CONF:-$DANEHOP_LAB_UNBOUND_CONF}
 log = file:$EX/danehop.log
 CONF
-    cat > "$EX/exim.conf" <<CONF
-${EXIM_MACROS:-}
-DANEHOP_MODULE = ${EXIM_MODULE:-$DANEHOP_EXIM_MODULE}
-DANEHOP_CONFIG = $EX/danehop.conf
-primary_hostname = sender.test
-domainlist local_domains = sender.test
-spool_directory = $EX/spool
-log_file_path = $EX/log/%slog
-keep_environment =
-disable_ipv6 = true
-dns_dnssec_ok = 1
-begin routers
-.include $router
-begin transports
-.include $transport
-begin retry
-* * F,1m,1m
-CONF
+    exim_conf "$EX" "${EXIM_MODULE:-$DANEHOP_EXIM_MODULE}" "$EX/danehop.conf" "$router" "$transport" \
+        "${EXIM_MACROS:-}" > "$EX/exim.conf"
     chmod 644 "$EX/exim.conf" "$EX/danehop.conf"
 }
 

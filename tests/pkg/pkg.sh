@@ -96,22 +96,8 @@ pkg_exim_setup() {
     EX=$pkg_exim_root/$1
     mkdir -p "$PKG_ROOT$EX/spool" "$PKG_ROOT$EX/log"
     pkg_run chown -R Debian-exim:Debian-exim "$EX/spool" "$EX/log"
-    cat > "$PKG_ROOT$EX/exim.conf" <<CONF
-DANEHOP_MODULE = $(pkg_libdir)/exim4/danehop_exim.so
-primary_hostname = sender.test
-domainlist local_domains = sender.test
-spool_directory = $EX/spool
-log_file_path = $EX/log/%slog
-keep_environment =
-disable_ipv6 = true
-dns_dnssec_ok = 1
-begin routers
-.include /usr/share/danehop/exim/danehop-router.conf
-begin transports
-.include /usr/share/danehop/exim/danehop-transport.conf
-begin retry
-* * F,1m,1m
-CONF
+    exim_conf "$EX" "$(pkg_libdir)/exim4/danehop_exim.so" "" /usr/share/danehop/exim/danehop-router.conf \
+        /usr/share/danehop/exim/danehop-transport.conf > "$PKG_ROOT$EX/exim.conf"
     chmod 644 "$PKG_ROOT$EX/exim.conf"
 }
 
