@@ -166,4 +166,18 @@ done
 echo "(wall time of one \"exim -odi\" submission and delivery, $N each, alternating; CPU"
 echo " and max RSS from GNU time over Exim's process tree: max RSS is the largest process,"
 echo " the delivery's transport process; RSS figures are medians; aims: +1 ms median, +4 MB)"
+
+# where the module's share goes: its entry points called as a delivery calls
+# them, in a process with Exim's libraries loaded (bench/bench_module.c)
+if [ -x "$build/bench/bench_module" ]; then
+    preload=$(ldd "$(command -v exim)" | awk '$2 == "=>" && $3 ~ /^\// { printf "%s ", $3 }')
+    cert=$(openssl x509 -in "$DANEHOP_LAB_DIR/certs/ee.crt" -outform DER | base64 -w0)
+    for kind in danehop daemon; do
+        [ "$kind" = danehop ] && echo "module steps, in-process decision:" ||
+            echo "module steps, decision from the warm daemon:"
+        LD_PRELOAD=$preload "$build/bench/bench_module" "$DANEHOP_EXIM_MODULE" "$exim_root/$kind/danehop.conf" \
+            direct.example.com mx.direct.example.com 127.0.0.41 "$cert" 2>&1
+    done
+    echo "(one fresh process each, Exim's libraries preloaded: what the module adds to them)"
+fi
 smtp_stop_all
