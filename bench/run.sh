@@ -78,8 +78,7 @@ mkdir -p "$dd" && chmod 755 "$dd"
 printf 'trust_anchor = %s\nforwarders = 127.53.0.4\nlog = none\n' "$DANEHOP_LAB_TRUST_ANCHOR" > "$dd/danehopd.conf"
 printf 'daemon = unix:%s/d.sock\nlog = none\n' "$dd" > "$dd/client.conf"
 daemon_rt() { # domain: "<keys> <cached>", medians over DAEMON_RUNS daemons
-    local i
-    for i in $(seq 1 "$DAEMON_RUNS"); do
+    for _ in $(seq 1 "$DAEMON_RUNS"); do
         rm -f "$dd/d.sock"
         "$build/shim/socketmap/danehopd" --foreground --config "$dd/danehopd.conf" \
             --listen "unix:$dd/d.sock" 2> /dev/null &
