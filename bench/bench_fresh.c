@@ -12,6 +12,16 @@
  *       per domain, N fresh processes against a forwarder that delays
  *       every answer by DELAY_MS; prints "<domain> <round trips>", the
  *       median of dlopen + context + decision divided by the delay
+ *   bench_fresh daemon N LIBPATH CONF DELAY_MS DOMAIN [PRIMER...]
+ *       the same through danehopd: fresh processes that load CONF (which
+ *       says "daemon = unix:...", as an Exim delivery's danehop.conf does)
+ *       and take the decision from the daemon. First one process per
+ *       PRIMER (the daemon learns the zone keys), then one for DOMAIN (the
+ *       daemon has the keys, not this decision), then N more (the daemon
+ *       answers from its decision cache); prints "<domain> <round trips of
+ *       the first> <median round trips of the N>"
+ *   bench_fresh once-conf LIBPATH CONF DOMAIN
+ *       one such process; prints "<us>"
  *
  * This program does not link libdanehop: what it measures is the load.
  */
@@ -87,6 +97,36 @@ static int cmd_once(char **argv)
     return 0;
 }
 
+typedef int (*load_fn)(danehop_ctx *, const char *);
+
+/* cmd_once_conf - what an Exim delivery does: dlopen, a context from its danehop.conf, one decision */
+static int cmd_once_conf(char **argv)
+{
+    double t0 = now_us();
+    void *lib = dlopen(argv[2], RTLD_NOW | RTLD_LOCAL);
+    danehop_ctx *ctx;
+    danehop_decision *d;
+
+    if (lib == NULL) {
+        fprintf(stderr, "bench: %s\n", dlerror());
+        return 1;
+    }
+    ctx_new_fn ctx_new = (ctx_new_fn) dlsym(lib, "danehop_ctx_new");
+    load_fn load = (load_fn) dlsym(lib, "danehop_ctx_load_config");
+    resolve_fn resolve = (resolve_fn) dlsym(lib, "danehop_resolve");
+    free_d_fn free_d = (free_d_fn) dlsym(lib, "danehop_decision_free");
+    free_c_fn free_c = (free_c_fn) dlsym(lib, "danehop_ctx_free");
+    if ((ctx = ctx_new()) == NULL || load(ctx, argv[3]) != 0 ||
+        resolve(ctx, argv[4], NULL, 25, DANEHOP_POLICY_OPPORTUNISTIC, 0, &d) != 0) {
+        fprintf(stderr, "bench: no decision for %s through the daemon\n", argv[4]);
+        return 1;
+    }
+    printf("%.0f\n", now_us() - t0);
+    free_d(d);
+    free_c(ctx);
+    return 0;
+}
+
 static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *) a, y = *(const double *) b;
@@ -147,8 +187,9 @@ static int cmd_fresh(char **argv, const char *self)
     return 0;
 }
 
-/* run_once - one fresh process deciding domain; its in-process microseconds */
-static double run_once(const char *self, char **argv, const char *domain)
+/* run_mode - one fresh process "self MODE A B [C] DOMAIN"; its in-process microseconds */
+static double run_mode(const char *self, const char *mode, const char *a, const char *b, const char *c,
+                       const char *domain)
 {
     int fd[2];
     pid_t pid;
@@ -163,7 +204,10 @@ static double run_once(const char *self, char **argv, const char *domain)
         dup2(fd[1], 1);
         close(fd[0]);
         setenv("BENCH_ANY_STATUS", "1", 1);
-        execl(self, self, "once", argv[3], argv[4], argv[5], domain, (char *) NULL);
+        if (c != NULL)
+            execl(self, self, mode, a, b, c, domain, (char *) NULL);
+        else
+            execl(self, self, mode, a, b, domain, (char *) NULL);
         _exit(127);
     }
     close(fd[1]);
@@ -171,6 +215,12 @@ static double run_once(const char *self, char **argv, const char *domain)
     close(fd[0]);
     waitpid(pid, NULL, 0);
     return got > 0 && sscanf(buf, "%lf", &us) == 1 ? us : -1;
+}
+
+/* run_once - one fresh process deciding domain; its in-process microseconds */
+static double run_once(const char *self, char **argv, const char *domain)
+{
+    return run_mode(self, "once", argv[3], argv[4], argv[5], domain);
 }
 
 static int cmd_rounds(int argc, char **argv, const char *self)
@@ -202,6 +252,31 @@ static int cmd_rounds(int argc, char **argv, const char *self)
     return 0;
 }
 
+static int cmd_daemon(int argc, char **argv, const char *self)
+{
+    int n = atoi(argv[2]), i, ok = 0, k;
+    double delay_us = atof(argv[5]) * 1000.0, first;
+    double *t = calloc((size_t) (n > 0 ? n : 1), sizeof(double));
+
+    if (t == NULL || n <= 0 || delay_us <= 0)
+        return 1;
+    for (k = 7; k < argc; k++)
+        run_mode(self, "once-conf", argv[3], argv[4], NULL, argv[k]);
+    first = run_mode(self, "once-conf", argv[3], argv[4], NULL, argv[6]);
+    for (i = 0; i < n; i++) {
+        double us = run_mode(self, "once-conf", argv[3], argv[4], NULL, argv[6]);
+
+        if (us > 0)
+            t[ok++] = us;
+    }
+    qsort(t, (size_t) ok, sizeof(double), cmp_double);
+    printf("%s ", argv[6]);
+    printf(first > 0 ? "%.2f " : "- ", first / delay_us);
+    printf(ok > 0 ? "%.2f\n" : "-\n", ok > 0 ? t[ok / 2] / delay_us : 0);
+    free(t);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc >= 8 && strcmp(argv[1], "rounds") == 0)
@@ -210,6 +285,10 @@ int main(int argc, char **argv)
         return cmd_fresh(argv, "/proc/self/exe");
     if (argc == 6 && strcmp(argv[1], "once") == 0)
         return cmd_once(argv);
+    if (argc >= 7 && strcmp(argv[1], "daemon") == 0)
+        return cmd_daemon(argc, argv, "/proc/self/exe");
+    if (argc == 5 && strcmp(argv[1], "once-conf") == 0)
+        return cmd_once_conf(argv);
     fprintf(stderr, "usage: see the comment at the top of bench/bench_fresh.c\n");
     return 1;
 }

@@ -9,10 +9,15 @@
 # 15), one "exim -odi" each, to direct.example.com, a fully signed DANE
 # domain of the lab (MX mx.direct.example.com, 127.0.0.41, TLSA 3 1 1),
 # where a real STARTTLS receiver (integration/smtp/smtp_server.py) serves the
-# lab's certificate. Two transports, one delivery of each in turn:
+# lab's certificate. Three transports, one delivery of each in turn:
 #   stock   Exim's smtp transport with its own DANE (hosts_try_dane = *)
 #   danehop integration/exim/danehop-transport.conf, as tests/lab/exim.sh
 #           sets it up (the module takes its own decision per delivery)
+#   daemon  the same transport, its danehop.conf saying "daemon = unix:..."
+#           (as tests/lab/exim_daemon.test): the decision comes whole from a
+#           warm danehopd (zone keys and, after the first delivery, the
+#           decision itself in its cache); the module still verifies the
+#           chain itself
 # Exim's resolver is the lab's validating resolver (127.53.0.2), danehop's
 # libunbound uses the lab's unbound.conf, as in the tests. The lab (and its
 # resolver) must be up in LABDIR. Per delivery: wall time of the whole
@@ -62,6 +67,24 @@ ex_stock=$EX
 exim_setup danehop
 ex_danehop=$EX
 
+# a warm danehopd on the lab's view, in a directory the delivery process
+# (Debian-exim) may reach but not write (the client refuses a socket in a
+# world-writable one)
+dd=$exim_root/danehopd
+mkdir -p "$dd" && chmod 755 "$dd"
+cat > "$dd/danehopd.conf" <<CONF
+unbound_conf = $DANEHOP_LAB_UNBOUND_CONF
+log = file:$dd/decisions.log
+CONF
+"$build/shim/socketmap/danehopd" --foreground --config "$dd/danehopd.conf" --listen "unix:$dd/d.sock" \
+    --socket-mode 0666 2>> "$dd/err" &
+dpid=$!
+at_exit 'kill "$dpid" 2> /dev/null; wait "$dpid" 2> /dev/null'
+for _ in $(seq 1 200); do [ -S "$dd/d.sock" ] && break; sleep 0.05; done
+exim_setup daemon
+echo "daemon = unix:$dd/d.sock" >> "$EX/danehop.conf"
+ex_daemon=$EX
+
 # deliver KIND - one delivery through KIND's Exim; appends "ms rss_kb cpu_s"
 # to $exim_root/KIND.times
 deliver() {
@@ -76,19 +99,42 @@ deliver() {
 
 # one unmeasured delivery each (page cache, the resolver's cache), then N
 # of each, alternating, so that the machine's load falls on both alike
-deliver stock; deliver danehop
-: > "$exim_root/stock.times"; : > "$exim_root/danehop.times"
-for _ in $(seq 1 "$N"); do deliver stock; deliver danehop; done
+deliver stock; deliver danehop; deliver daemon
+: > "$exim_root/stock.times"; : > "$exim_root/danehop.times"; : > "$exim_root/daemon.times"
+for _ in $(seq 1 "$N"); do deliver stock; deliver danehop; deliver daemon; done
 
 # what did happen: every delivery delivered, over DANE
 n_ok_stock=$(grep -c "=> rcpt@direct.example.com .*CV=dane" "$ex_stock/log/mainlog")
 n_ok_dh=$(grep -c "=> rcpt@direct.example.com " "$ex_danehop/log/mainlog")
 n_ver_dh=$(grep -c "domain=direct.example.com .*verdict=dane-verified" "$ex_danehop/danehop.log")
+n_ok_dd=$(grep -c "=> rcpt@direct.example.com " "$ex_daemon/log/mainlog")
+n_ver_dd=$(grep -c "domain=direct.example.com .*verdict=dane-verified" "$ex_daemon/danehop.log")
+# danehopd logs a decision once however often its cache hands it out: its
+# counter of decision-v1 replies (map "other") says how many it answered
+n_by_dd=$(python3 - "$dd/d.sock" <<'PY'
+import re, socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+s.sendall(b"9:stats all,")
+buf = b""
+while b":" not in buf or len(buf) < buf.index(b":") + 2 + int(buf[:buf.index(b":")]):
+    chunk = s.recv(65536)
+    if not chunk:
+        break
+    buf += chunk
+m = re.search(rb'danehopd_requests_total\{map="other",reply="OK"\} (\d+)', buf)
+print(int(m.group(1)) if m else 0)
+PY
+)
 echo "deliveries to direct.example.com: stock $n_ok_stock/$((N + 1)) with CV=dane;" \
-    "danehop $n_ok_dh/$((N + 1)) delivered, $n_ver_dh verified by danehop"
-if [ "$n_ok_stock" != $((N + 1)) ] || [ "$n_ok_dh" != $((N + 1)) ]; then
-    echo "(not every delivery went through; the figures below mix in failures)"
-    tail -3 "$ex_stock/log/mainlog" "$ex_danehop/log/mainlog" 2> /dev/null | sed 's/^/  /'
+    "danehop $n_ok_dh/$((N + 1)) delivered, $n_ver_dh verified by danehop;" \
+    "through the daemon $n_ok_dd/$((N + 1)) delivered, $n_ver_dd verified by the module," \
+    "$n_by_dd decided by danehopd"
+if [ "$n_ok_stock" != $((N + 1)) ] || [ "$n_ok_dh" != $((N + 1)) ] || [ "$n_ok_dd" != $((N + 1)) ] ||
+    [ "$n_ver_dh" != $((N + 1)) ] || [ "$n_ver_dd" != $((N + 1)) ] || [ "$n_by_dd" != $((N + 1)) ]; then
+    echo "(not every delivery went through verified; the figures below mix in failures)"
+    tail -3 "$ex_stock/log/mainlog" "$ex_danehop/log/mainlog" "$ex_daemon/log/mainlog" \
+        "$ex_daemon/danehop.log" 2> /dev/null | sed 's/^/  /'
 fi
 
 # stats FILE COLUMN - median, p90 (nearest rank) and mean of a column
@@ -99,21 +145,39 @@ stats() {
               print v[int((NR + 1) / 2)], v[p], s / NR }'
 }
 read -r sm sp _ <<< "$(stats "$exim_root/stock.times" 1)"
-read -r dm dp _ <<< "$(stats "$exim_root/danehop.times" 1)"
 read -r srss _ _ <<< "$(stats "$exim_root/stock.times" 2)"
-read -r drss _ _ <<< "$(stats "$exim_root/danehop.times" 2)"
 cpu() { awk '{ s += $3 + $4 } END { if (NR) printf "%.1f", s * 1000 / NR; else print "-" }' "$1"; }
 scpu=$(cpu "$exim_root/stock.times")
-dcpu=$(cpu "$exim_root/danehop.times")
 ms() { awk -v u="$1" 'BEGIN { if (u == "-") print "-"; else printf "%.1f", u / 1000 }'; }
 diff_ms() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-") print "-"; else printf "%+.1f", (b - a) / 1000 }'; }
-printf '%-28s %10s %10s %12s %14s\n' transport "median ms" "p90 ms" "CPU ms/mean" "max RSS (KB)"
-printf '%-28s %10s %10s %12s %14s\n' "stock Exim, its own DANE" "$(ms "$sm")" "$(ms "$sp")" "$scpu" "$srss"
-printf '%-28s %10s %10s %12s %14s\n' "danehop transport" "$(ms "$dm")" "$(ms "$dp")" "$dcpu" "$drss"
-printf '%-28s %10s %10s %12s %14s\n' "difference" "$(diff_ms "$sm" "$dm")" "$(diff_ms "$sp" "$dp")" \
-    "$(awk -v a="$scpu" -v b="$dcpu" 'BEGIN { if (a == "-" || b == "-") print "-"; else printf "%+.1f", b - a }')" \
-    "$(awk -v a="$srss" -v b="$drss" 'BEGIN { if (a == "-" || b == "-") print "-"; else printf "%+d", b - a }')"
+row() { printf '%-34s %10s %10s %12s %14s\n' "$@"; }
+row transport "median ms" "p90 ms" "CPU ms/mean" "max RSS (KB)"
+row "stock Exim, its own DANE" "$(ms "$sm")" "$(ms "$sp")" "$scpu" "$srss"
+for kind in danehop daemon; do
+    read -r dm dp _ <<< "$(stats "$exim_root/$kind.times" 1)"
+    read -r drss _ _ <<< "$(stats "$exim_root/$kind.times" 2)"
+    dcpu=$(cpu "$exim_root/$kind.times")
+    [ "$kind" = danehop ] && label="danehop transport, in-process" || label="danehop transport, warm daemon"
+    row "$label" "$(ms "$dm")" "$(ms "$dp")" "$dcpu" "$drss"
+    row "  difference to stock" "$(diff_ms "$sm" "$dm")" "$(diff_ms "$sp" "$dp")" \
+        "$(awk -v a="$scpu" -v b="$dcpu" 'BEGIN { if (a == "-" || b == "-") print "-"; else printf "%+.1f", b - a }')" \
+        "$(awk -v a="$srss" -v b="$drss" 'BEGIN { if (a == "-" || b == "-") print "-"; else printf "%+d", b - a }')"
+done
 echo "(wall time of one \"exim -odi\" submission and delivery, $N each, alternating; CPU"
 echo " and max RSS from GNU time over Exim's process tree: max RSS is the largest process,"
-echo " the delivery's transport process; RSS figures are medians)"
+echo " the delivery's transport process; RSS figures are medians; aims: +1 ms median, +4 MB)"
+
+# where the module's share goes: its entry points called as a delivery calls
+# them, in a process with Exim's libraries loaded (bench/bench_module.c)
+if [ -x "$build/bench/bench_module" ]; then
+    preload=$(ldd "$(command -v exim)" | awk '$2 == "=>" && $3 ~ /^\// { printf "%s ", $3 }')
+    cert=$(openssl x509 -in "$DANEHOP_LAB_DIR/certs/ee.crt" -outform DER | base64 -w0)
+    for kind in danehop daemon; do
+        [ "$kind" = danehop ] && echo "module steps, in-process decision:" ||
+            echo "module steps, decision from the warm daemon:"
+        LD_PRELOAD=$preload "$build/bench/bench_module" "$DANEHOP_EXIM_MODULE" "$exim_root/$kind/danehop.conf" \
+            direct.example.com mx.direct.example.com 127.0.0.41 "$cert" 2>&1
+    done
+    echo "(one fresh process each, Exim's libraries preloaded: what the module adds to them)"
+fi
 smtp_stop_all

@@ -66,17 +66,49 @@ postfix_rt() { # domain: median round trips of posttls-finger's first host decid
             "$lab/proxy.log"
     done | sort -n | awk '{ v[NR] = $1 } END { print NR ? v[int((NR + 1) / 2)] : "-" }'
 }
+# the daemon column: a fresh process as above (dlopen + context from a
+# danehop.conf + decision), which takes its decision from a danehopd that
+# forwards to the same delaying proxy. Per case and run a new daemon, warmed
+# with the zone keys (the primers of bench_decide rtt); then one process for
+# the case (the daemon has the keys, not this decision: "keys"), then
+# FRESH_RUNS more (the daemon answers from its decision cache: "cached")
+DAEMON_RUNS=${DAEMON_RUNS:-5}
+dd=$lab/bench-daemon
+mkdir -p "$dd" && chmod 755 "$dd"
+printf 'trust_anchor = %s\nforwarders = 127.53.0.4\nlog = none\n' "$DANEHOP_LAB_TRUST_ANCHOR" > "$dd/danehopd.conf"
+printf 'daemon = unix:%s/d.sock\nlog = none\n' "$dd" > "$dd/client.conf"
+daemon_rt() { # domain: "<keys> <cached>", medians over DAEMON_RUNS daemons
+    for _ in $(seq 1 "$DAEMON_RUNS"); do
+        rm -f "$dd/d.sock"
+        "$build/shim/socketmap/danehopd" --foreground --config "$dd/danehopd.conf" \
+            --listen "unix:$dd/d.sock" 2> /dev/null &
+        dpid=$!
+        for _ in $(seq 1 100); do [ -S "$dd/d.sock" ] && break; sleep 0.05; done
+        "$build/bench/bench_fresh" daemon "$FRESH_RUNS" "$build/.libs/libdanehop.so" "$dd/client.conf" \
+            "$DELAY_MS" "$1" notlsa.example.com chain-none.example.com cname-notlsa.example.com example.org
+        kill "$dpid"; wait "$dpid" 2> /dev/null; dpid=
+    done > "$dd/runs"
+    echo "$(median_col 2 < "$dd/runs") $(median_col 3 < "$dd/runs")"
+}
+median_col() { # COLUMN: the median of that column's numbers, or -
+    awk -v c="$1" '$c != "-" { print $c }' | sort -n | awk '{ v[NR] = $1 } END { print NR ? v[int((NR + 1) / 2)] : "-" }'
+}
 echo
 echo "== sequential round trips per case ($DELAY_MS ms per query; fresh: median of $FRESH_RUNS processes)"
-printf '%-12s %-24s %14s %13s %16s\n' case domain "danehop fresh" "danehop warm" "postfix (first)"
+printf '%-12s %-24s %8s %7s %14s %8s %10s\n' "" "" danehop danehop "danehop daemon" "" postfix
+printf '%-12s %-24s %8s %7s %7s %7s %10s\n' case domain fresh warm keys cached "(first)"
 for c in $cases; do
     d=${c#*:}
-    printf '%-12s %-24s %14s %13s %16s\n' "${c%%:*}" "$d" \
+    read -r dk dc <<< "$(daemon_rt "$d")"
+    printf '%-12s %-24s %8s %7s %7s %7s %10s\n' "${c%%:*}" "$d" \
         "$(echo "$fresh" | awk -v d="$d" '$1 == d { print $2 }')" \
-        "$(echo "$warm" | awk -v d="$d" '$1 == d { print $4 }')" "$(postfix_rt "$d")"
+        "$(echo "$warm" | awk -v d="$d" '$1 == d { print $4 }')" "$dk" "$dc" "$(postfix_rt "$d")"
 done
 echo "(round trips = time / injected delay; fresh = dlopen + context + decision in a new process;"
-echo " warm = zone keys cached, the names not; postfix trusts its forwarder's AD bit, danehop validates)"
+echo " warm = zone keys cached, the names not; postfix trusts its forwarder's AD bit, danehop validates;"
+echo " daemon = a fresh process as fresh, deciding through a warm danehopd on the same proxy:"
+echo " keys = the daemon has the zone keys, not this decision (median of $DAEMON_RUNS daemons);"
+echo " cached = it has this decision in its cache (median of $FRESH_RUNS processes))"
 kill "$proxy"; proxy=
 echo
 echo "== the Exim case: a fresh process per decision"
@@ -89,7 +121,7 @@ echo "== warm decisions in one process"
 # real Exim, stock transport against danehop's (bench/exim.sh, on the lab's
 # local resolver); a failure there is printed, the rest still runs
 echo
-echo "== real Exim 4.96: per delivery to direct.example.com, stock Exim's DANE against danehop's transport"
+echo "== real Exim 4.96: per delivery to direct.example.com, stock Exim's DANE against danehop's transport, in-process and through a warm danehopd"
 bash "$src/bench/exim.sh" "$build" "$src" "$lab" || echo "(the Exim figures stopped: exit status $?)"
 
 # danehopd with as many persistent clients as a relay's smtp processes; a

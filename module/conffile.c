@@ -10,8 +10,9 @@
  *   something other than what the admin meant must not be half-used.
  *
  *   danehop_ctx_load_config() parses the file, checks the resolver settings
- *   it makes (with the setters' over them) in a throw-away libunbound
- *   context, and only then swaps in a new snapshot (context.h): a file that
+ *   it makes (with the setters' over them) in a libunbound context (none
+ *   where every decision comes from danehopd: check_install), and only
+ *   then swaps in a new snapshot (context.h): a file that
  *   fails either step changes nothing. With watching on, danehop_resolve()
  *   re-reads the file when its mtime changes, the same way; while the
  *   changed file does not load, it refuses to decide. Threads deciding
@@ -514,16 +515,31 @@ int dh_config_parse(const char *path, dh_config **out, char *err, size_t errlen)
  * give a working, validating resolver before the version replaces the one
  * in force. The libunbound context built to check them is not thrown
  * away: the new snapshot keeps it for its first lookup.
+ *
+ * A file that sends every decision to danehopd with no local fallback
+ * never looks anything up here (danehop_resolve fails instead of deciding
+ * locally): its settings are checked as values, and no libunbound context
+ * is built, which would cost every Exim delivery a millisecond and a
+ * megabyte of memory for nothing. danehopd itself (no_daemon) decides
+ * locally whatever the file says, and builds it.
  */
 static int check_install(danehop_ctx *ctx, dh_config *c)
 {
     dh_settings eff;
-    dh_resolver *r;
+    dh_resolver *r = NULL;
     char err[DH_ERR_MAX];
     unsigned gen;
+    int daemon_only;
 
     if (dh_ctx_effective(ctx, c, &eff, &gen) != 0)
         return -1;
+    pthread_mutex_lock(&ctx->lock);
+    daemon_only = c->daemon != NULL && !c->daemon_fallback && !ctx->no_daemon;
+    pthread_mutex_unlock(&ctx->lock);
+    if (daemon_only) {
+        dh_settings_clear(&eff);
+        return dh_ctx_install(ctx, c, NULL, gen);
+    }
     r = dh_resolver_new(&eff, err, sizeof(err));
     dh_settings_clear(&eff);
     if (r == NULL)

@@ -5,9 +5,12 @@
  * exec only once exported, never after a drop. The child is this program,
  * exec'd again with "child HOST ADDRESS PORT": it prints what it inherited.
  */
+#define _GNU_SOURCE
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -91,6 +94,30 @@ int main(int argc, char **argv)
     run_child(self, "smtp.example.org", "127.0.0.11", "25", out, sizeof(out));
     is_str(out, "-1 0 0\n", "dropped: and for any later exec");
     ok(dh_seal_export() == -1, "nothing to export after a drop");
+
+    /* the child finds its seal among the descriptors /proc/self/fd lists:
+     * one far up is found, and a forged memfd below it with the same magic
+     * and peer but no seals (anyone could have written it) is passed over */
+    {
+        static const char forged[] = "DANEHOP-SEAL 1\nsmtp.example.org\n127.0.0.11\n25\n1\n\0\0\0\6forged";
+        int fill[600], nfill = 0, i, devnull = open("/dev/null", O_RDONLY), fake;
+
+        while (devnull >= 0 && nfill < 600 && (fill[nfill] = dup(devnull)) >= 0 && fill[nfill] < 600)
+            nfill++;
+        ok(dh_seal_make("smtp.example.org", "127.0.0.11", 25, der, len, 2) == 0 && dh_seal_export() == 0,
+           "a seal made on a descriptor above 600, exported");
+        for (i = 0; i < nfill; i++)
+            close(fill[i]);
+        if (devnull >= 0)
+            close(devnull);
+        fake = memfd_create("danehop-seal", MFD_ALLOW_SEALING);
+        ok(fake >= 0 && fake < 600 && write(fake, forged, sizeof(forged) - 1) == (ssize_t) sizeof(forged) - 1,
+           "a forged, unsealed memfd below it");
+        run_child(self, "smtp.example.org", "127.0.0.11", "25", out, sizeof(out));
+        is_str(out, "0 2 21\n", "the exec'd process finds the real seal, not the forged one");
+        if (fake >= 0)
+            close(fake);
+    }
 
     printf("1..%d\n", tap_n);
     return tap_failed ? 1 : 0;
