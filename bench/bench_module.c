@@ -12,8 +12,17 @@
  * Run it with Exim's libraries already loaded (LD_PRELOAD, as make bench
  * does), so that what it measures is what an Exim delivery process pays on
  * top of Exim, not the loading of libraries Exim has loaded anyway.
+ *
+ * With BENCH_MODULE_OPENSSL_STARTED=yes (an Exim built with OpenSSL, its
+ * libssl preloaded), OpenSSL is started, one SSL_CTX made and the peer's
+ * certificate decoded first, shown apart from the module's steps, as Exim's
+ * transport has done by the tls:cert event:
+ * the module's steps are then what it adds to an OpenSSL Exim. The symbols
+ * are looked up at run time, so that this program needs no libssl itself.
  */
+#define _GNU_SOURCE /* RTLD_DEFAULT */
 #include <dlfcn.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,6 +68,50 @@ static void step(const char *what, int rc, const char *yield)
     t0 = t, c0 = c, r0 = r;
 }
 
+/*
+ * openssl_started - start OpenSSL as an OpenSSL Exim's transport has by the
+ * tls:cert event: library started, an SSL_CTX made, the peer's certificate
+ * (DER) decoded with its key; 0, or -1
+ */
+static int openssl_started(const unsigned char *der, long len)
+{
+    int (*init)(uint64_t, const void *) =
+        (int (*)(uint64_t, const void *)) dlsym(RTLD_DEFAULT, "OPENSSL_init_ssl");
+    const void *(*method)(void) = (const void *(*) (void) ) dlsym(RTLD_DEFAULT, "TLS_client_method");
+    void *(*ctx_new)(const void *) = (void *(*) (const void *) ) dlsym(RTLD_DEFAULT, "SSL_CTX_new");
+    void *(*d2i)(void *, const unsigned char **, long) =
+        (void *(*) (void *, const unsigned char **, long) ) dlsym(RTLD_DEFAULT, "d2i_X509");
+    void *(*pubkey)(void *) = (void *(*) (void *) ) dlsym(RTLD_DEFAULT, "X509_get0_pubkey");
+    void *x;
+
+    /* the context and certificate are left alive, as Exim's are in the handshake */
+    if (!init || !method || !ctx_new || !d2i || !pubkey || init(0, NULL) != 1 || ctx_new(method()) == NULL)
+        return -1;
+    return (x = d2i(NULL, &der, len)) != NULL && pubkey(x) != NULL ? 0 : -1;
+}
+
+/* unbase64 - the certificate's DER, for openssl_started; its length or -1 */
+static long unbase64(const char *in, unsigned char *out, size_t max)
+{
+    static const char al[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    unsigned long acc = 0;
+    size_t n = 0;
+    int bits = 0;
+    const char *p;
+
+    for (; *in && *in != '='; in++) {
+        if ((p = strchr(al, *in)) == NULL)
+            return -1;
+        acc = (acc << 6) | (unsigned long) (p - al), bits += 6;
+        if (bits >= 8) {
+            if (n == max)
+                return -1;
+            out[n++] = (unsigned char) (acc >> (bits - 8)), bits -= 8;
+        }
+    }
+    return (long) n;
+}
+
 static int call(void *mod, const char *name, int argc, char **argv, unsigned char **yield)
 {
     entry_fn f = (entry_fn) dlsym(mod, name);
@@ -96,6 +149,17 @@ int main(int argc, char **argv)
     memcpy(after + 1, gate, 4 * sizeof(char *));
 
     t0 = now_us(), c0 = cpu_us(), r0 = rss_kb();
+    if (getenv("BENCH_MODULE_OPENSSL_STARTED") &&
+        strcmp(getenv("BENCH_MODULE_OPENSSL_STARTED"), "yes") == 0) {
+        static unsigned char der[65536];
+        long dlen = unbase64(argv[6], der, sizeof(der));
+
+        if (dlen <= 0 || openssl_started(der, dlen) != 0) {
+            fprintf(stderr, "bench: cannot start OpenSSL (is libssl preloaded?)\n");
+            return 1;
+        }
+        step("(Exim's: OpenSSL, SSL_CTX, peer cert)", 0, NULL);
+    }
     if ((mod = dlopen(argv[1], RTLD_LAZY | RTLD_GLOBAL)) == NULL) {
         fprintf(stderr, "bench: %s\n", dlerror());
         return 1;

@@ -5,11 +5,19 @@
 #
 #   exim.sh BUILDDIR SRCDIR LABDIR
 #
-# Debian's Exim (exim4-daemon-heavy) delivers EXIM_RUNS messages (default
-# 15), one "exim -odi" each, to direct.example.com, a fully signed DANE
-# domain of the lab (MX mx.direct.example.com, 127.0.0.41, TLSA 3 1 1),
-# where a real STARTTLS receiver (integration/smtp/smtp_server.py) serves the
-# lab's certificate. Three transports, one delivery of each in turn:
+# Each Exim build below delivers EXIM_RUNS messages (default 15), one
+# "exim -odi" each, to direct.example.com, a fully signed DANE domain of the
+# lab (MX mx.direct.example.com, 127.0.0.41, TLSA 3 1 1), where a real
+# STARTTLS receiver (integration/smtp/smtp_server.py) serves the lab's
+# certificate. The builds (EXIM_BENCH_BUILDS, default "debian 4.98-openssl"):
+#   debian        Debian's Exim 4.96 (exim4-daemon-heavy), built with GnuTLS:
+#                 the module's chain check is the process's first use of
+#                 OpenSSL's TLS library, and pays OpenSSL's start-up
+#   4.98-openssl  Exim 4.98.2 built with OpenSSL (what most non-Debian sites
+#                 run), from the cache of integration/exim/build-exim.sh; not
+#                 built here (it takes minutes): "skipped" if it is missing.
+#                 Any VERSION-TLS that build-exim.sh knows works likewise.
+# Three transports per build, one delivery of each in turn:
 #   stock   Exim's smtp transport with its own DANE (hosts_try_dane = *)
 #   danehop integration/exim/danehop-transport.conf, as tests/lab/exim.sh
 #           sets it up (the module takes its own decision per delivery)
@@ -33,10 +41,6 @@ export top_srcdir
 export DANEHOP="$build/shim/cli/danehop"
 DANEHOP_EXIM_MODULE=$build/shim/exim/.libs/danehop_exim.so
 
-if ! command -v exim > /dev/null || ! exim -bV 2> /dev/null | grep -q Expand_dlfunc; then
-    echo "skipped: no Exim with Expand_dlfunc (exim4-daemon-heavy) is installed"
-    exit 0
-fi
 [ -x /usr/bin/time ] || { echo "skipped: GNU time (/usr/bin/time) is not installed"; exit 0; }
 [ -f "$DANEHOP_EXIM_MODULE" ] || { echo "skipped: $DANEHOP_EXIM_MODULE is not built"; exit 0; }
 
@@ -46,15 +50,6 @@ fi
 . "$top_srcdir/tests/lab/exim.sh"
 at_exit 'rm -rf "$exim_root"'
 
-# every "exim" the fixture runs goes through GNU time: one line per delivery
-timed=$exim_root/exim-timed
-cat > "$timed" <<EOF
-#!/bin/sh
-exec /usr/bin/time -a -o "\$EXIM_BENCH_TIMES" -f '%M %U %S' exim "\$@"
-EOF
-chmod 755 "$timed"
-EXIM_BIN=$timed
-
 smtp_start 127.0.0.41 "$DANEHOP_LAB_DIR/certs/ee.crt" "$DANEHOP_LAB_DIR/certs/ee.key"
 cat > "$exim_root/stock-transport.conf" <<'CONF'
 danehop_smtp:
@@ -62,14 +57,10 @@ danehop_smtp:
   dnssec_request_domains = *
   hosts_try_dane = *
 CONF
-exim_setup stock "$exim_root/stock-transport.conf"
-ex_stock=$EX
-exim_setup danehop
-ex_danehop=$EX
 
 # a warm danehopd on the lab's view, in a directory the delivery process
 # (Debian-exim) may reach but not write (the client refuses a socket in a
-# world-writable one)
+# world-writable one); one daemon for every build
 dd=$exim_root/danehopd
 mkdir -p "$dd" && chmod 755 "$dd"
 cat > "$dd/danehopd.conf" <<CONF
@@ -81,37 +72,12 @@ CONF
 dpid=$!
 at_exit 'kill "$dpid" 2> /dev/null; wait "$dpid" 2> /dev/null'
 for _ in $(seq 1 200); do [ -S "$dd/d.sock" ] && break; sleep 0.05; done
-exim_setup daemon
-echo "daemon = unix:$dd/d.sock" >> "$EX/danehop.conf"
-ex_daemon=$EX
 
-# deliver KIND - one delivery through KIND's Exim; appends "ms rss_kb cpu_s"
-# to $exim_root/KIND.times
-deliver() {
-    local t0 t1
-    EX=$exim_root/$1
-    export EXIM_BENCH_TIMES=$exim_root/$1.rusage
-    t0=$(date +%s%N)
-    exim_send rcpt@direct.example.com
-    t1=$(date +%s%N)
-    echo "$(((t1 - t0) / 1000)) $(tail -1 "$EXIM_BENCH_TIMES")" >> "$exim_root/$1.times"
-}
-
-# one unmeasured delivery each (page cache, the resolver's cache), then N
-# of each, alternating, so that the machine's load falls on both alike
-deliver stock; deliver danehop; deliver daemon
-: > "$exim_root/stock.times"; : > "$exim_root/danehop.times"; : > "$exim_root/daemon.times"
-for _ in $(seq 1 "$N"); do deliver stock; deliver danehop; deliver daemon; done
-
-# what did happen: every delivery delivered, over DANE
-n_ok_stock=$(grep -c "=> rcpt@direct.example.com .*CV=dane" "$ex_stock/log/mainlog")
-n_ok_dh=$(grep -c "=> rcpt@direct.example.com " "$ex_danehop/log/mainlog")
-n_ver_dh=$(grep -c "domain=direct.example.com .*verdict=dane-verified" "$ex_danehop/danehop.log")
-n_ok_dd=$(grep -c "=> rcpt@direct.example.com " "$ex_daemon/log/mainlog")
-n_ver_dd=$(grep -c "domain=direct.example.com .*verdict=dane-verified" "$ex_daemon/danehop.log")
-# danehopd logs a decision once however often its cache hands it out: its
-# counter of decision-v1 replies (map "other") says how many it answered
-n_by_dd=$(python3 - "$dd/d.sock" <<'PY'
+# decided_by_daemon - danehopd's counter of decision-v1 replies (map
+# "other"): danehopd logs a decision once however often its cache hands it
+# out, so this counter says how many it answered
+decided_by_daemon() {
+    python3 - "$dd/d.sock" <<'PY'
 import re, socket, sys
 s = socket.socket(socket.AF_UNIX)
 s.connect(sys.argv[1])
@@ -125,17 +91,19 @@ while b":" not in buf or len(buf) < buf.index(b":") + 2 + int(buf[:buf.index(b":
 m = re.search(rb'danehopd_requests_total\{map="other",reply="OK"\} (\d+)', buf)
 print(int(m.group(1)) if m else 0)
 PY
-)
-echo "deliveries to direct.example.com: stock $n_ok_stock/$((N + 1)) with CV=dane;" \
-    "danehop $n_ok_dh/$((N + 1)) delivered, $n_ver_dh verified by danehop;" \
-    "through the daemon $n_ok_dd/$((N + 1)) delivered, $n_ver_dd verified by the module," \
-    "$n_by_dd decided by danehopd"
-if [ "$n_ok_stock" != $((N + 1)) ] || [ "$n_ok_dh" != $((N + 1)) ] || [ "$n_ok_dd" != $((N + 1)) ] ||
-    [ "$n_ver_dh" != $((N + 1)) ] || [ "$n_ver_dd" != $((N + 1)) ] || [ "$n_by_dd" != $((N + 1)) ]; then
-    echo "(not every delivery went through verified; the figures below mix in failures)"
-    tail -3 "$ex_stock/log/mainlog" "$ex_danehop/log/mainlog" "$ex_daemon/log/mainlog" \
-        "$ex_daemon/danehop.log" 2> /dev/null | sed 's/^/  /'
-fi
+}
+
+# deliver KIND - one delivery through KIND's Exim ($tag-KIND); appends
+# "ms rss_kb user_s sys_s" to $exim_root/$tag-KIND.times
+deliver() {
+    local t0 t1
+    EX=$exim_root/$tag-$1
+    export EXIM_BENCH_TIMES=$exim_root/$tag-$1.rusage
+    t0=$(date +%s%N)
+    exim_send rcpt@direct.example.com
+    t1=$(date +%s%N)
+    echo "$(((t1 - t0) / 1000)) $(tail -1 "$EXIM_BENCH_TIMES")" >> "$exim_root/$tag-$1.times"
+}
 
 # stats FILE COLUMN - median, p90 (nearest rank) and mean of a column
 stats() {
@@ -144,40 +112,124 @@ stats() {
               p = int(NR * 0.9); if (p < NR * 0.9) p++
               print v[int((NR + 1) / 2)], v[p], s / NR }'
 }
-read -r sm sp _ <<< "$(stats "$exim_root/stock.times" 1)"
-read -r srss _ _ <<< "$(stats "$exim_root/stock.times" 2)"
 cpu() { awk '{ s += $3 + $4 } END { if (NR) printf "%.1f", s * 1000 / NR; else print "-" }' "$1"; }
-scpu=$(cpu "$exim_root/stock.times")
 ms() { awk -v u="$1" 'BEGIN { if (u == "-") print "-"; else printf "%.1f", u / 1000 }'; }
 diff_ms() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-") print "-"; else printf "%+.1f", (b - a) / 1000 }'; }
 row() { printf '%-34s %10s %10s %12s %14s\n' "$@"; }
-row transport "median ms" "p90 ms" "CPU ms/mean" "max RSS (KB)"
-row "stock Exim, its own DANE" "$(ms "$sm")" "$(ms "$sp")" "$scpu" "$srss"
-for kind in danehop daemon; do
-    read -r dm dp _ <<< "$(stats "$exim_root/$kind.times" 1)"
-    read -r drss _ _ <<< "$(stats "$exim_root/$kind.times" 2)"
-    dcpu=$(cpu "$exim_root/$kind.times")
-    [ "$kind" = danehop ] && label="danehop transport, in-process" || label="danehop transport, warm daemon"
-    row "$label" "$(ms "$dm")" "$(ms "$dp")" "$dcpu" "$drss"
-    row "  difference to stock" "$(diff_ms "$sm" "$dm")" "$(diff_ms "$sp" "$dp")" \
-        "$(awk -v a="$scpu" -v b="$dcpu" 'BEGIN { if (a == "-" || b == "-") print "-"; else printf "%+.1f", b - a }')" \
-        "$(awk -v a="$srss" -v b="$drss" 'BEGIN { if (a == "-" || b == "-") print "-"; else printf "%+d", b - a }')"
-done
-echo "(wall time of one \"exim -odi\" submission and delivery, $N each, alternating; CPU"
-echo " and max RSS from GNU time over Exim's process tree: max RSS is the largest process,"
-echo " the delivery's transport process; RSS figures are medians; aims: +1 ms median, +4 MB)"
 
-# where the module's share goes: its entry points called as a delivery calls
-# them, in a process with Exim's libraries loaded (bench/bench_module.c)
-if [ -x "$build/bench/bench_module" ]; then
-    preload=$(ldd "$(command -v exim)" | awk '$2 == "=>" && $3 ~ /^\// { printf "%s ", $3 }')
-    cert=$(openssl x509 -in "$DANEHOP_LAB_DIR/certs/ee.crt" -outform DER | base64 -w0)
+# bench_build TAG EXIM - the three transports through one Exim binary
+bench_build() {
+    local bin=$2 by0 by1
+    tag=$1
+    # every "exim" the fixture runs goes through GNU time: one line per delivery
+    EXIM_BIN=$exim_root/exim-timed-$tag
+    cat > "$EXIM_BIN" <<SH
+#!/bin/sh
+exec /usr/bin/time -a -o "\$EXIM_BENCH_TIMES" -f '%M %U %S' '$bin' "\$@"
+SH
+    chmod 755 "$EXIM_BIN"
+    exim_setup "$tag-stock" "$exim_root/stock-transport.conf"
+    local ex_stock=$EX
+    exim_setup "$tag-danehop"
+    local ex_danehop=$EX
+    exim_setup "$tag-daemon"
+    echo "daemon = unix:$dd/d.sock" >> "$EX/danehop.conf"
+    local ex_daemon=$EX
+
+    by0=$(decided_by_daemon)
+    # one unmeasured delivery each (page cache, the resolver's cache), then N
+    # of each, alternating, so that the machine's load falls on all alike
+    deliver stock; deliver danehop; deliver daemon
+    : > "$exim_root/$tag-stock.times"; : > "$exim_root/$tag-danehop.times"; : > "$exim_root/$tag-daemon.times"
+    for _ in $(seq 1 "$N"); do deliver stock; deliver danehop; deliver daemon; done
+    by1=$(decided_by_daemon)
+
+    # what did happen: every delivery delivered, over DANE, and verified
+    local n_ok_stock n_ok_dh n_ver_dh n_ok_dd n_ver_dd n_by_dd=$((by1 - by0))
+    n_ok_stock=$(grep -c "=> rcpt@direct.example.com .*CV=dane" "$ex_stock/log/mainlog")
+    n_ok_dh=$(grep -c "=> rcpt@direct.example.com " "$ex_danehop/log/mainlog")
+    n_ver_dh=$(grep -c "domain=direct.example.com .*verdict=dane-verified" "$ex_danehop/danehop.log")
+    n_ok_dd=$(grep -c "=> rcpt@direct.example.com " "$ex_daemon/log/mainlog")
+    n_ver_dd=$(grep -c "domain=direct.example.com .*verdict=dane-verified" "$ex_daemon/danehop.log")
+    echo "deliveries to direct.example.com: stock $n_ok_stock/$((N + 1)) with CV=dane;" \
+        "danehop $n_ok_dh/$((N + 1)) delivered, $n_ver_dh verified by danehop;" \
+        "through the daemon $n_ok_dd/$((N + 1)) delivered, $n_ver_dd verified by the module," \
+        "$n_by_dd decided by danehopd"
+    if [ "$n_ok_stock" != $((N + 1)) ] || [ "$n_ok_dh" != $((N + 1)) ] || [ "$n_ok_dd" != $((N + 1)) ] ||
+        [ "$n_ver_dh" != $((N + 1)) ] || [ "$n_ver_dd" != $((N + 1)) ] || [ "$n_by_dd" != $((N + 1)) ]; then
+        echo "(not every delivery went through verified; the figures below mix in failures)"
+        tail -3 "$ex_stock/log/mainlog" "$ex_danehop/log/mainlog" "$ex_daemon/log/mainlog" \
+            "$ex_daemon/danehop.log" 2> /dev/null | sed 's/^/  /'
+    fi
+
+    local sm sp srss scpu dm dp drss dcpu kind label
+    read -r sm sp _ <<< "$(stats "$exim_root/$tag-stock.times" 1)"
+    read -r srss _ _ <<< "$(stats "$exim_root/$tag-stock.times" 2)"
+    scpu=$(cpu "$exim_root/$tag-stock.times")
+    row transport "median ms" "p90 ms" "CPU ms/mean" "max RSS (KB)"
+    row "stock Exim, its own DANE" "$(ms "$sm")" "$(ms "$sp")" "$scpu" "$srss"
     for kind in danehop daemon; do
-        [ "$kind" = danehop ] && echo "module steps, in-process decision:" ||
-            echo "module steps, decision from the warm daemon:"
-        LD_PRELOAD=$preload "$build/bench/bench_module" "$DANEHOP_EXIM_MODULE" "$exim_root/$kind/danehop.conf" \
-            direct.example.com mx.direct.example.com 127.0.0.41 "$cert" 2>&1
+        read -r dm dp _ <<< "$(stats "$exim_root/$tag-$kind.times" 1)"
+        read -r drss _ _ <<< "$(stats "$exim_root/$tag-$kind.times" 2)"
+        dcpu=$(cpu "$exim_root/$tag-$kind.times")
+        [ "$kind" = danehop ] && label="danehop transport, in-process" || label="danehop transport, warm daemon"
+        row "$label" "$(ms "$dm")" "$(ms "$dp")" "$dcpu" "$drss"
+        row "  difference to stock" "$(diff_ms "$sm" "$dm")" "$(diff_ms "$sp" "$dp")" \
+            "$(awk -v a="$scpu" -v b="$dcpu" 'BEGIN { if (a == "-" || b == "-") print "-"; else printf "%+.1f", b - a }')" \
+            "$(awk -v a="$srss" -v b="$drss" 'BEGIN { if (a == "-" || b == "-") print "-"; else printf "%+d", b - a }')"
     done
-    echo "(one fresh process each, Exim's libraries preloaded: what the module adds to them)"
-fi
+    echo "(wall time of one \"exim -odi\" submission and delivery, $N each, alternating; CPU"
+    echo " and max RSS from GNU time over Exim's process tree: max RSS is the largest process,"
+    echo " the delivery's transport process; RSS figures are medians; aims: +1 ms median, +4 MB)"
+
+    # where the module's share goes: its entry points called as a delivery
+    # calls them, in a process with this Exim's libraries loaded
+    # (bench/bench_module.c); with an OpenSSL Exim, OpenSSL started first and
+    # an SSL_CTX made, as Exim's transport has before the tls:cert event
+    if [ -x "$build/bench/bench_module" ]; then
+        local preload cert prestart=no
+        preload=$(ldd "$bin" | awk '$2 == "=>" && $3 ~ /^\// { printf "%s ", $3 }')
+        cert=$(openssl x509 -in "$DANEHOP_LAB_DIR/certs/ee.crt" -outform DER | base64 -w0)
+        # Debian's GnuTLS Exim has libssl loaded too (through its lookup
+        # libraries), but never starts it: what counts is Exim's own TLS
+        "$bin" -bV 2> /dev/null | grep -q "^Support for:.* OpenSSL" && prestart=yes
+        for kind in danehop daemon; do
+            [ "$kind" = danehop ] && echo "module steps, in-process decision:" ||
+                echo "module steps, decision from the warm daemon:"
+            BENCH_MODULE_OPENSSL_STARTED=$prestart LD_PRELOAD=$preload "$build/bench/bench_module" \
+                "$DANEHOP_EXIM_MODULE" "$exim_root/$tag-$kind/danehop.conf" \
+                direct.example.com mx.direct.example.com 127.0.0.41 "$cert" 2>&1
+        done
+        if [ "$prestart" = yes ]; then
+            echo "(one fresh process each, this Exim's libraries preloaded, OpenSSL started, an SSL_CTX made and"
+            echo " the certificate decoded, as in Exim's handshake: what the module adds to them)"
+        else
+            echo "(one fresh process each, this Exim's libraries preloaded: what the module adds to them;"
+            echo " this Exim uses GnuTLS, so the module's chain check is OpenSSL's first use here)"
+        fi
+    fi
+}
+
+for b in ${EXIM_BENCH_BUILDS:-debian 4.98-openssl}; do
+    echo
+    if [ "$b" = debian ]; then
+        bin=$(command -v exim) || bin=
+        echo "-- Debian's Exim (exim4-daemon-heavy): $([ -n "$bin" ] && "$bin" -bV 2> /dev/null | head -1)," \
+            "$([ -n "$bin" ] && "$bin" -bV 2> /dev/null | grep -o 'OpenSSL\|GnuTLS' | head -1)"
+        if [ -z "$bin" ] || ! "$bin" -bV 2> /dev/null | grep -q Expand_dlfunc; then
+            echo "skipped: no Exim with Expand_dlfunc (exim4-daemon-heavy) is installed"
+            continue
+        fi
+    else
+        bin=$(bash "$top_srcdir/integration/exim/build-exim.sh" --path "${b%-*}" "${b#*-}") || bin=
+        echo "-- Exim $b (integration/exim/build-exim.sh): $([ -x "$bin" ] && "$bin" -bV 2> /dev/null | head -1)"
+        if [ ! -x "$bin" ] || ! "$bin" -bV 2> /dev/null | grep -q "Expand_dlfunc.* DANE"; then
+            echo "skipped: not built; build it once (as root, some minutes: Debian's source, then make) with"
+            echo "  bash integration/exim/build-exim.sh ${b%-*} ${b#*-}    (or: make check-exim-builds)"
+            continue
+        fi
+        cat "${bin%/*}/origin" 2> /dev/null
+    fi
+    bench_build "${b//[^a-z0-9]/_}" "$bin"
+done
 smtp_stop_all
