@@ -222,7 +222,8 @@ for b in ${EXIM_BENCH_BUILDS:-debian 4.98-openssl}; do
         fi
     else
         bin=$(bash "$top_srcdir/integration/exim/build-exim.sh" --path "${b%-*}" "${b#*-}") || bin=
-        echo "-- Exim $b (integration/exim/build-exim.sh): $([ -x "$bin" ] && "$bin" -bV 2> /dev/null | head -1)"
+        echo "-- Exim ${b%-*} with ${b#*-} (integration/exim/build-exim.sh):" \
+            "$([ -x "$bin" ] && "$bin" -bV 2> /dev/null | head -1 || echo "not in ${bin%/*}")"
         if [ ! -x "$bin" ] || ! "$bin" -bV 2> /dev/null | grep -q "Expand_dlfunc.* DANE"; then
             echo "skipped: not built; build it once (as root, some minutes: Debian's source, then make) with"
             echo "  bash integration/exim/build-exim.sh ${b%-*} ${b#*-}    (or: make check-exim-builds)"
