@@ -117,6 +117,21 @@ int main(int argc, char **argv)
         is_str(out, "0 2 21\n", "the exec'd process finds the real seal, not the forged one");
         if (fake >= 0)
             close(fake);
+        /* a forgery sealed as well as ours (any process can seal a memfd):
+         * only the lineage of the verifying process could have handed it
+         * on, and a lineage that holds two seals holds one it did not
+         * make: the exec'd process takes neither, whichever is lower */
+        fake = memfd_create("danehop-seal", MFD_ALLOW_SEALING);
+        ok(fake >= 0 && fake < 600 &&
+               write(fake, forged, sizeof(forged) - 1) == (ssize_t) sizeof(forged) - 1 &&
+               fcntl(fake, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE) == 0,
+           "a forged memfd, fully sealed, below the real seal");
+        run_child(self, "smtp.example.org", "127.0.0.11", "25", out, sizeof(out));
+        is_str(out, "-1 0 0\n", "two seals: the exec'd process takes none (the forged one is never read)");
+        if (fake >= 0)
+            close(fake);
+        run_child(self, "smtp.example.org", "127.0.0.11", "25", out, sizeof(out));
+        is_str(out, "0 2 21\n", "the forgery gone: the real seal again");
     }
 
     printf("1..%d\n", tap_n);
