@@ -15,7 +15,8 @@
  *   that only its creator ever wrote it. It is created close-on-exec when
  *   the chain verifies, made inheritable just before Exim passes the
  *   connection on (hosts_nopass_tls), and found by the exec'd process as
- *   the one descriptor with those seals and that magic. It names the peer
+ *   the one descriptor with those seals and that magic (two such: neither,
+ *   find_inherited). It names the peer
  *   (host, address, port) so that it is never applied to another one, and
  *   it lives only in the lineage of the process that verified: no later
  *   connection can come by it. A process that opens a connection of its
@@ -141,22 +142,31 @@ static int open_fds(unsigned char *open)
     return 0;
 }
 
+/*
+ * find_inherited - the one seal this process inherited. Any process can
+ * seal a memfd as fully as we do, so a seal proves its path, not its
+ * maker: Exim's lineage hands on exactly one (each process drops or
+ * replaces the one it had), and a second one came from elsewhere, e.g. a
+ * descriptor a local user left open when submitting. Then neither is
+ * taken (the continued connection is refused and a new one verified).
+ */
 static void find_inherited(void)
 {
     unsigned char open[SCAN_FDS];
-    int fd, listed;
+    int fd, listed, found = -1;
 
     if (scanned || dropped)
         return;
     scanned = 1;
     memset(open, 0, sizeof(open));
     listed = open_fds(open) == 0;
-    /* the lowest, as ever: the same descriptor whichever way they are found */
     for (fd = 3; fd < SCAN_FDS; fd++)
         if ((!listed || open[fd]) && is_seal(fd)) {
-            seal_fd = fd;
-            return;
+            if (found >= 0)
+                return;
+            found = fd;
         }
+    seal_fd = found;
 }
 #else
 int dh_seal_make(const char *host, const char *address, unsigned port, const unsigned char *const *der,
