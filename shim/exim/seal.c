@@ -56,6 +56,8 @@ static int dropped; /* this process connected itself: no inherited seal applies 
 #if defined(MFD_ALLOW_SEALING) && defined(F_ADD_SEALS)
 #define ALL_SEALS (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE)
 
+static void find_inherited(void);
+
 static int write_all(int fd, const void *p, size_t n)
 {
     const unsigned char *b = p;
@@ -85,6 +87,8 @@ int dh_seal_make(const char *host, const char *address, unsigned port, const uns
     hl = snprintf(head, sizeof(head), MAGIC "%s\n%s\n%u\n%zu\n", host, address, port, n);
     if (hl < 0 || (size_t) hl >= sizeof(head) || strchr(host, '\n') || strchr(address, '\n'))
         return -1;
+    /* an inherited seal not looked for yet is replaced too, not handed on */
+    find_inherited();
     if ((fd = memfd_create("danehop-seal", MFD_CLOEXEC | MFD_ALLOW_SEALING)) < 0)
         return -1;
     if (write_all(fd, head, (size_t) hl) != 0)
@@ -153,7 +157,7 @@ static int open_fds(unsigned char *open)
 static void find_inherited(void)
 {
     unsigned char open[SCAN_FDS];
-    int fd, listed, found = -1;
+    int fd, listed, found = -1, ambiguous = 0;
 
     if (scanned || dropped)
         return;
@@ -162,10 +166,19 @@ static void find_inherited(void)
     listed = open_fds(open) == 0;
     for (fd = 3; fd < SCAN_FDS; fd++)
         if ((!listed || open[fd]) && is_seal(fd)) {
-            if (found >= 0)
-                return;
+            if (found >= 0) {
+                /* unusable, and not to be handed on to the next exec */
+                close(found);
+                found = fd;
+                ambiguous = 1;
+                continue;
+            }
             found = fd;
         }
+    if (ambiguous && found >= 0) {
+        close(found);
+        found = -1;
+    }
     seal_fd = found;
 }
 #else
@@ -190,6 +203,10 @@ int dh_seal_export(void)
 
 void dh_seal_drop(void)
 {
+    /* a seal inherited but never looked for (the decision was not dane)
+     * would stay inheritable and reach the next exec, stale: find it to
+     * close it */
+    find_inherited();
     if (seal_fd >= 0)
         close(seal_fd);
     seal_fd = -1;
