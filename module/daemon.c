@@ -28,6 +28,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,13 +79,17 @@ static int wait_for(int fd, short ev, long long deadline)
     }
 }
 
+static int anchored(const char *dir, uid_t owner);
+
 /*
  * safe_place - whoever can create the socket decides every delivery, so the
  * socket must not lie where anyone may put one: refuse a symlink, and a
  * directory writable by all (/tmp, /dev/shm, sticky or not), where another
- * user takes over the name when danehopd is down. 0 if safe, else errno.
+ * user takes over the name when danehopd is down. 0 if safe, else errno;
+ * *dir_owner is the directory's owner, *owner_ok whether anchored()
+ * vouches for it.
  */
-static int safe_place(const char *path, uid_t *dir_owner)
+static int safe_place(const char *path, uid_t *dir_owner, int *owner_ok)
 {
     char dir[DH_DAEMON_ADDR_MAX + 1];
     const char *slash = strrchr(path, '/');
@@ -102,8 +107,63 @@ static int safe_place(const char *path, uid_t *dir_owner)
     }
     if (stat(dir, &st) != 0)
         return errno;
+    /* an owner nobody vouches for is trusted no more than anyone: root only */
     *dir_owner = st.st_uid;
+    *owner_ok = anchored(dir, st.st_uid);
     return (st.st_mode & S_IWOTH) ? EPERM : 0;
+}
+
+/*
+ * anchored - whether the owner of the socket's directory is the account
+ * the admin gave it to, and not whoever could make a directory of that
+ * name: every directory above it, from /, must be writable by nobody but
+ * root, this process's user or that owner; or be sticky (/tmp) with the
+ * entry below it owned by root or this process's user, which nobody else
+ * may then rename. An attacker's /tmp/danehop, or a directory swapped in
+ * through a writable parent, has its attacker for owner. The path is
+ * walked as written (each prefix followed, as connect() looks names up)
+ * and as realpath() resolves it, for the directories behind symlinks.
+ */
+static int anchored_walk(const char *dir, uid_t owner)
+{
+    char prefix[PATH_MAX];
+    size_t len = strlen(dir), i;
+    struct stat a, c;
+
+    if (len == 0 || len >= sizeof(prefix) || dir[0] != '/')
+        return 0;
+    for (i = 0; i < len; i++) {
+        /* a = the directory that holds the next name, c = that name's entry */
+        size_t end = i + 1;
+
+        if (dir[i] != '/')
+            continue;
+        while (end < len && dir[end] != '/')
+            end++;
+        if (end == i + 1)
+            continue; /* "//" or the trailing slash */
+        memcpy(prefix, dir, i ? i : 1);
+        prefix[i ? i : 1] = '\0';
+        if (stat(prefix, &a) != 0 || !S_ISDIR(a.st_mode))
+            return 0;
+        memcpy(prefix, dir, end);
+        prefix[end] = '\0';
+        if (lstat(prefix, &c) != 0)
+            return 0;
+        if (a.st_uid != 0 && a.st_uid != geteuid() && a.st_uid != owner)
+            return 0;
+        if ((a.st_mode & (S_IWGRP | S_IWOTH)) &&
+            !((a.st_mode & S_ISVTX) && (c.st_uid == 0 || c.st_uid == geteuid())))
+            return 0;
+    }
+    return 1;
+}
+
+static int anchored(const char *dir, uid_t owner)
+{
+    char real[PATH_MAX];
+
+    return anchored_walk(dir, owner) && realpath(dir, real) != NULL && anchored_walk(real, owner);
 }
 
 /*
@@ -111,11 +171,11 @@ static int safe_place(const char *path, uid_t *dir_owner)
  * group lets any member put a socket there while danehopd is down. The
  * listener must belong to root (danehopd binds before it drops privileges,
  * systemd's socket activation binds as root), to the owner of the socket's
- * directory (the account the admin gave it to), or to this process's own
- * user (who could answer for it anyway). 0 if trusted, else the peer's uid
- * in *peer and -1.
+ * directory (the account the admin gave it to) where that directory is
+ * anchored, or to this process's own user (who could answer for it
+ * anyway). 0 if trusted, else the peer's uid in *peer and -1.
  */
-static int trusted_peer(int fd, uid_t dir_owner, long *peer)
+static int trusted_peer(int fd, uid_t dir_owner, int owner_ok, long *peer)
 {
     struct ucred cred;
     socklen_t len = sizeof(cred);
@@ -124,7 +184,7 @@ static int trusted_peer(int fd, uid_t dir_owner, long *peer)
     if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0 || len != sizeof(cred))
         return -1;
     *peer = (long) cred.uid;
-    return cred.uid == 0 || cred.uid == dir_owner || cred.uid == geteuid() ? 0 : -1;
+    return cred.uid == 0 || (owner_ok && cred.uid == dir_owner) || cred.uid == geteuid() ? 0 : -1;
 }
 
 static int connect_to(const char *addr, long long deadline)
@@ -236,6 +296,7 @@ int dh_daemon_decide(const char *addr, unsigned timeout_ms, const char *domain, 
     char req[1024], *buf;
     size_t plen;
     uid_t dir_owner = 0;
+    int owner_ok = 0;
     long peer;
     int fd, rc;
 
@@ -247,18 +308,19 @@ int dh_daemon_decide(const char *addr, unsigned timeout_ms, const char *domain, 
         return dh_fail(DANEHOP_E_INPUT, "name too long or with white space");
     snprintf(req, sizeof(req), "decision-v1 %d %u %u %s %s", (int) policy, flags, port,
              domain && *domain ? domain : "-", host && *host ? host : "-");
-    if ((rc = safe_place(addr + 5, &dir_owner)) != 0)
+    if ((rc = safe_place(addr + 5, &dir_owner, &owner_ok)) != 0)
         return dh_fail(DANEHOP_E_CONFIG, "danehopd at %.110s refused: %s", addr + 5,
                        rc == EPERM ? "its directory is writable by anyone" : strerror(rc));
     if ((fd = connect_to(addr, deadline)) < 0)
         return dh_fail(DANEHOP_E_CONFIG, "danehopd at %.110s unreachable: %s", addr + 5, strerror(errno));
-    if (trusted_peer(fd, dir_owner, &peer) != 0) {
+    if (trusted_peer(fd, dir_owner, owner_ok, &peer) != 0) {
         close(fd);
         return dh_fail(
             DANEHOP_E_CONFIG,
             "danehopd at %.110s refused: the listener's user (uid %ld) is not root, the directory's "
-            "owner (uid %ld) or this process's user",
-            addr + 5, peer, (long) dir_owner);
+            "owner (uid %ld%s) or this process's user",
+            addr + 5, peer, (long) dir_owner,
+            owner_ok ? "" : ", not trusted: a directory above it lets others replace it");
     }
     if ((buf = malloc(REPLY_MAX + 16)) == NULL) {
         close(fd);

@@ -15,7 +15,8 @@
  *   that only its creator ever wrote it. It is created close-on-exec when
  *   the chain verifies, made inheritable just before Exim passes the
  *   connection on (hosts_nopass_tls), and found by the exec'd process as
- *   the one descriptor with those seals and that magic. It names the peer
+ *   the one descriptor with those seals and that magic (two such: neither,
+ *   find_inherited). It names the peer
  *   (host, address, port) so that it is never applied to another one, and
  *   it lives only in the lineage of the process that verified: no later
  *   connection can come by it. A process that opens a connection of its
@@ -55,6 +56,8 @@ static int dropped; /* this process connected itself: no inherited seal applies 
 #if defined(MFD_ALLOW_SEALING) && defined(F_ADD_SEALS)
 #define ALL_SEALS (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE)
 
+static void find_inherited(void);
+
 static int write_all(int fd, const void *p, size_t n)
 {
     const unsigned char *b = p;
@@ -84,6 +87,8 @@ int dh_seal_make(const char *host, const char *address, unsigned port, const uns
     hl = snprintf(head, sizeof(head), MAGIC "%s\n%s\n%u\n%zu\n", host, address, port, n);
     if (hl < 0 || (size_t) hl >= sizeof(head) || strchr(host, '\n') || strchr(address, '\n'))
         return -1;
+    /* an inherited seal not looked for yet is replaced too, not handed on */
+    find_inherited();
     if ((fd = memfd_create("danehop-seal", MFD_CLOEXEC | MFD_ALLOW_SEALING)) < 0)
         return -1;
     if (write_all(fd, head, (size_t) hl) != 0)
@@ -141,22 +146,40 @@ static int open_fds(unsigned char *open)
     return 0;
 }
 
+/*
+ * find_inherited - the one seal this process inherited. Any process can
+ * seal a memfd as fully as we do, so a seal proves its path, not its
+ * maker: Exim's lineage hands on exactly one (each process drops or
+ * replaces the one it had), and a second one came from elsewhere, e.g. a
+ * descriptor a local user left open when submitting. Then neither is
+ * taken (the continued connection is refused and a new one verified).
+ */
 static void find_inherited(void)
 {
     unsigned char open[SCAN_FDS];
-    int fd, listed;
+    int fd, listed, found = -1, ambiguous = 0;
 
     if (scanned || dropped)
         return;
     scanned = 1;
     memset(open, 0, sizeof(open));
     listed = open_fds(open) == 0;
-    /* the lowest, as ever: the same descriptor whichever way they are found */
     for (fd = 3; fd < SCAN_FDS; fd++)
         if ((!listed || open[fd]) && is_seal(fd)) {
-            seal_fd = fd;
-            return;
+            if (found >= 0) {
+                /* unusable, and not to be handed on to the next exec */
+                close(found);
+                found = fd;
+                ambiguous = 1;
+                continue;
+            }
+            found = fd;
         }
+    if (ambiguous && found >= 0) {
+        close(found);
+        found = -1;
+    }
+    seal_fd = found;
 }
 #else
 int dh_seal_make(const char *host, const char *address, unsigned port, const unsigned char *const *der,
@@ -180,6 +203,10 @@ int dh_seal_export(void)
 
 void dh_seal_drop(void)
 {
+    /* a seal inherited but never looked for (the decision was not dane)
+     * would stay inheritable and reach the next exec, stale: find it to
+     * close it */
+    find_inherited();
     if (seal_fd >= 0)
         close(seal_fd);
     seal_fd = -1;

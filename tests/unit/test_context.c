@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "context.h"
 #include "danehop.h"
 #include "tap.h"
 
@@ -225,6 +226,53 @@ static void setters_override(void)
     danehop_ctx_free(ctx);
 }
 
+/*
+ * a file that takes every decision from danehopd builds no resolver at
+ * load (conffile.c check_install), so its resolver keys are not tried
+ * then. No way round must decide locally with them unchecked: the daemon
+ * down, a setter after the load, a watched change to a local fallback, a
+ * context that asks no daemon (as danehopd's): each fails, and where a
+ * resolver is built, the permissive unbound.conf is refused there.
+ */
+static void daemon_only_unchecked(void)
+{
+    danehop_ctx *ctx = danehop_ctx_new();
+    danehop_decision *d = NULL;
+    struct timespec later[2] = {{2200000000, 0}, {2200000000, 0}};
+    char text[400];
+
+    write_ubconf(
+        "server:\n    trust-anchor-file: \"/usr/share/dns/root.key\"\n    val-permissive-mode: yes\n");
+    snprintf(text, sizeof(text), "daemon = unix:/nonexistent-danehop/d.sock\nunbound_conf = %s\n", ubconf);
+    write_file(text);
+    is_int(danehop_ctx_load_config(ctx, path), 0, "daemon only: loads without building its resolver");
+    is_int(danehop_resolve(ctx, "example.com", NULL, 25, DANEHOP_POLICY_OPPORTUNISTIC, 0, &d), -1,
+           "daemon only, daemon down: no decision");
+    ok(d == NULL && has(danehop_ctx_error(ctx), "danehopd"), "... the daemon's failure: %s",
+       danehop_ctx_error(ctx));
+    is_int(danehop_ctx_set_cache_size(ctx, 5), 0, "a setter after the load");
+    is_int(danehop_resolve(ctx, "example.com", NULL, 25, DANEHOP_POLICY_OPPORTUNISTIC, 0, &d), -1,
+           "... still no local decision");
+    ctx->no_daemon = 1;
+    is_int(danehop_resolve(ctx, "example.com", NULL, 25, DANEHOP_POLICY_OPPORTUNISTIC, 0, &d), -1,
+           "asking no daemon: the local resolver, built now, is refused");
+    ok(d == NULL && has(danehop_ctx_error(ctx), "val-permissive-mode"), "... for its permissive file: %s",
+       danehop_ctx_error(ctx));
+    ctx->no_daemon = 0;
+    danehop_ctx_watch_config(ctx, 1);
+    snprintf(text, sizeof(text),
+             "daemon = unix:/nonexistent-danehop/d.sock\ndaemon_fallback = local\nunbound_conf = %s\n",
+             ubconf);
+    write_file(text);
+    utimensat(AT_FDCWD, path, later, 0);
+    is_int(danehop_resolve(ctx, "example.com", NULL, 25, DANEHOP_POLICY_OPPORTUNISTIC, 0, &d), -1,
+           "watched: a change to daemon_fallback = local with that file refuses to decide");
+    ok(d == NULL && has(danehop_ctx_error(ctx), "val-permissive-mode"), "... saying why: %s",
+       danehop_ctx_error(ctx));
+    danehop_decision_free(d);
+    danehop_ctx_free(ctx);
+}
+
 int main(void)
 {
     int fd = mkstemp(path);
@@ -237,6 +285,7 @@ int main(void)
     close(fd);
     unbound_conf_checked();
     setters_override();
+    daemon_only_unchecked();
     unlink(ubconf);
     unlink(path);
     return done_testing();

@@ -137,6 +137,8 @@ static void mutation(const char *text, const char *from, const char *to, const c
  * when uid is -1), that answers one request with payload; the client's
  * verdict on it (dh_daemon_decide's return, the error code) */
 static char sockdir[64] = "/tmp/test_decform.XXXXXX";
+/* the socket's name below sockdir: "d.sock", or in a directory of its own */
+static const char *sockname = "d.sock";
 
 static int fake_daemon_as(long uid, const char *payload, const char *domain, const char *host,
                           danehop_error *code)
@@ -148,7 +150,7 @@ static int fake_daemon_as(long uid, const char *payload, const char *domain, con
     size_t flen = ns_format(payload, strlen(payload), frame, sizeof(frame));
     pid_t pid;
 
-    snprintf(path, sizeof(path), "%s/d.sock", sockdir);
+    snprintf(path, sizeof(path), "%s/%s", sockdir, sockname);
     snprintf(addr, sizeof(addr), "unix:%s", path);
     unlink(path);
     memset(&sun, 0, sizeof(sun));
@@ -360,6 +362,7 @@ int main(void)
         danehop_decision *o = sample();
         char *t = render(o), *payload = malloc(strlen(t) + 4);
         danehop_error code;
+        char sub[96];
 
         sprintf(payload, "OK %s", t);
         is_int(fake_daemon(payload, "example.com", NULL, &code), 0,
@@ -387,13 +390,38 @@ int main(void)
             is_int(code, DANEHOP_E_CONFIG, "daemon: ... as a configuration error");
             ok(strstr(danehop_ctx_error(NULL), "uid 65534") != NULL, "daemon: ... naming its uid: %s",
                danehop_ctx_error(NULL));
-            /* the same listener in a directory it owns is the admin's choice */
-            ok(chown(sockdir, 65534, 65534) == 0, "directory handed to uid 65534");
+            /* the same listener in a directory it owns, below directories
+             * only root can change, is the admin's choice */
+            chown(sockdir, 0, 0);
+            chmod(sockdir, 0755);
+            snprintf(sub, sizeof(sub), "%s/run", sockdir);
+            sockname = "run/d.sock";
+            ok(mkdir(sub, 0755) == 0 && chown(sub, 65534, 65534) == 0, "directory handed to uid 65534");
             is_int(fake_daemon_as(65534, payload, "example.com", NULL, &code), 0,
                    "daemon: a listener owning the socket's directory is taken");
+            /* the twin: a directory anyone could have made, in a sticky
+             * directory anyone can write (/tmp/danehop made by the attacker
+             * while danehopd is down): its owner is not the admin's choice */
+            chmod(sockdir, 01777);
+            is_int(fake_daemon_as(65534, payload, "example.com", NULL, &code), -1,
+                   "daemon: a listener owning its directory, made in a world-writable one, is refused");
+            ok(strstr(danehop_ctx_error(NULL), "uid 65534") != NULL, "daemon: ... naming its uid: %s",
+               danehop_ctx_error(NULL));
+            /* and one a group member could have swapped in through a parent
+             * the group can write */
+            chown(sockdir, 0, 65534);
+            chmod(sockdir, 0775);
+            is_int(fake_daemon_as(65534, payload, "example.com", NULL, &code), -1,
+                   "daemon: a listener owning its directory, below a group-writable one, is refused");
+            /* the daemon's way: a root listener in that place is still taken */
+            chown(sub, 0, 0);
+            is_int(fake_daemon(payload, "example.com", NULL, &code), 0,
+                   "daemon: a root listener below a group-writable directory is taken");
+            rmdir(sub);
+            sockname = "d.sock";
             chown(sockdir, 0, 0);
         } else {
-            for (int k = 0; k < 4; k++)
+            for (int k = 0; k < 9; k++)
                 ok(1, "daemon: listener credentials # SKIP needs to listen as another user (root, not "
                       "fakeroot)");
         }

@@ -10,16 +10,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "seal.h"
 #include "tap.h"
 
-/* run_child - exec this program as a child; its output in out */
-static int run_child(const char *self, const char *host, const char *addr, const char *port, char *out,
-                     size_t size)
+/* run_mode - exec this program as a child in mode; its output in out */
+static int run_mode(const char *self, const char *mode, const char *host, const char *addr, const char *port,
+                    char *out, size_t size)
 {
     int p[2], status;
     ssize_t n;
@@ -31,7 +33,7 @@ static int run_child(const char *self, const char *host, const char *addr, const
         dup2(p[1], 1);
         close(p[0]);
         close(p[1]);
-        execl(self, self, "child", host, addr, port, (char *) NULL);
+        execl(self, self, mode, host, addr, port, (char *) NULL);
         _exit(127);
     }
     close(p[1]);
@@ -40,6 +42,12 @@ static int run_child(const char *self, const char *host, const char *addr, const
     close(p[0]);
     waitpid(pid, &status, 0);
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static int run_child(const char *self, const char *host, const char *addr, const char *port, char *out,
+                     size_t size)
+{
+    return run_mode(self, "child", host, addr, port, out, size);
 }
 
 int main(int argc, char **argv)
@@ -51,6 +59,33 @@ int main(int argc, char **argv)
     char out[256], self[4096];
     ssize_t sl;
 
+    if (argc == 5 && (strcmp(argv[1], "relay") == 0 || strcmp(argv[1], "relay-own") == 0)) {
+        /* an exec'd process that opens a connection of its own (tcp:connect)
+         * before it ever looked for its inherited seal, maybe verifies it
+         * and exports its own seal, then passes it on: the next exec must
+         * not find the inherited, stale seal */
+        static const unsigned char own[] = "own";
+        const unsigned char *od[1] = {own};
+        size_t ol[1] = {sizeof(own)};
+
+        dh_seal_drop();
+        if (strcmp(argv[1], "relay-own") == 0 &&
+            (dh_seal_make(argv[2], argv[3], (unsigned) atoi(argv[4]), od, ol, 1) != 0 ||
+             dh_seal_export() != 0))
+            return 1;
+        execl("/proc/self/exe", argv[0], "child", argv[2], argv[3], argv[4], (char *) NULL);
+        return 127;
+    }
+    if (argc == 5 && strcmp(argv[1], "child-noproc") == 0) {
+        /* as in a chroot without /proc: the seal is found by trying every
+         * descriptor number instead (needs root for a mount namespace) */
+        if (unshare(CLONE_NEWNS) != 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
+            mount("none", "/proc", "tmpfs", 0, NULL) != 0 || access("/proc/self/fd", F_OK) == 0) {
+            printf("skip\n");
+            return 0;
+        }
+        argv[1] = "child";
+    }
     if (argc == 5 && strcmp(argv[1], "child") == 0) {
         int rc = dh_seal_chain(argv[2], argv[3], (unsigned) atoi(argv[4]), got, glen, &n);
 
@@ -87,8 +122,17 @@ int main(int argc, char **argv)
     ok(dh_seal_export() == 0, "exported");
     run_child(self, "smtp.example.org", "127.0.0.11", "25", out, sizeof(out));
     is_str(out, "0 2 21\n", "exported: the exec'd process finds the chain");
+    run_mode(self, "child-noproc", "smtp.example.org", "127.0.0.11", "25", out, sizeof(out));
+    if (strcmp(out, "skip\n") == 0)
+        ok(1, "no /proc: # SKIP needs a mount namespace (root)");
+    else
+        is_str(out, "0 2 21\n", "no /proc (a chroot): found by trying every descriptor number");
     run_child(self, "smtp.example.org", "127.0.0.66", "25", out, sizeof(out));
     is_str(out, "-1 0 0\n", "... but only for the peer it was made for");
+    run_mode(self, "relay", "smtp.example.org", "127.0.0.11", "25", out, sizeof(out));
+    is_str(out, "-1 0 0\n", "an exec'd process that connected itself hands on no stale seal");
+    run_mode(self, "relay-own", "smtp.example.org", "127.0.0.11", "25", out, sizeof(out));
+    is_str(out, "0 1 4\n", "... only the seal of the connection it verified itself");
     dh_seal_drop();
     ok(dh_seal_chain("smtp.example.org", "127.0.0.11", 25, got, glen, &n) == -1, "dropped: gone here");
     run_child(self, "smtp.example.org", "127.0.0.11", "25", out, sizeof(out));
@@ -117,6 +161,21 @@ int main(int argc, char **argv)
         is_str(out, "0 2 21\n", "the exec'd process finds the real seal, not the forged one");
         if (fake >= 0)
             close(fake);
+        /* a forgery sealed as well as ours (any process can seal a memfd):
+         * only the lineage of the verifying process could have handed it
+         * on, and a lineage that holds two seals holds one it did not
+         * make: the exec'd process takes neither, whichever is lower */
+        fake = memfd_create("danehop-seal", MFD_ALLOW_SEALING);
+        ok(fake >= 0 && fake < 600 &&
+               write(fake, forged, sizeof(forged) - 1) == (ssize_t) sizeof(forged) - 1 &&
+               fcntl(fake, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE) == 0,
+           "a forged memfd, fully sealed, below the real seal");
+        run_child(self, "smtp.example.org", "127.0.0.11", "25", out, sizeof(out));
+        is_str(out, "-1 0 0\n", "two seals: the exec'd process takes none (the forged one is never read)");
+        if (fake >= 0)
+            close(fake);
+        run_child(self, "smtp.example.org", "127.0.0.11", "25", out, sizeof(out));
+        is_str(out, "0 2 21\n", "the forgery gone: the real seal again");
     }
 
     printf("1..%d\n", tap_n);
