@@ -5,8 +5,9 @@
  *
  * SYNOPSIS
  *   #include "prefetch.h"
-**void dh_prefetch_question(struct ub_ctx *ub, const char *name, int qtype);
-*void dh_prefetch_answer(struct ub_ctx *ub, const struct ub_result *res);
+ *   void dh_prefetch_question(struct ub_ctx *ub, dh_probe *probe, const char *name, int qtype);
+ *   void dh_prefetch_answer(struct ub_ctx *ub, const struct ub_result *res);
+ *   void dh_prefetch_chain(struct ub_ctx *ub, const dh_chain *chain);
  *
  * DESCRIPTION
  *   With an empty cache (a fresh Exim delivery process) libunbound's
@@ -29,6 +30,13 @@
  *   as the CNAME question is answered, while libunbound still follows the
  *   alias for the address questions asked beside it.
  *
+ *   libunbound asks again at every hop of a chain, one round trip each
+ *   (chainprobe.c), so an address question also goes raw to the forwarder
+ *   (the probe); the chain its answer shows (dh_prefetch_chain) has every
+ *   hop's zone keys and address questions, and the final host's TLSA,
+ *   asked at once: libunbound's own walk then finds each next hop
+ *   cached or in flight. Only names come from the probe, never an answer.
+ *
  * BUGS
  *   Hints are bounded (HINT_MAX_LABELS ancestors per name), so a name
  *   deeper than that gets its deepest levels validated the slow way.
@@ -43,6 +51,7 @@
 #include <time.h>
 #include <unbound.h>
 
+#include "chainprobe.h"
 #include "transport.h"
 
 #define HINT_SLOTS      1024
@@ -51,6 +60,8 @@
 #define HINT_MAX_LABELS 8
 #define HINT_MAX_HOPS   7 /* the pointer tag's 3 bits; later hops of a chain are not hinted */
 #define QT_A            1
+#define QT_AAAA         28
+#define QT_PROBE        65280 /* a private type: the chain probe, in the hint table */
 #define QT_CNAME        5
 #define QT_DS           43
 #define QT_DNSKEY       48
@@ -130,7 +141,7 @@ static void hint(struct ub_ctx *ub, const char *name, int qtype, unsigned hops)
 static void zone_keys(struct ub_ctx *ub, const char *name)
 {
     const char *starts[HINT_MAX_LABELS];
-    size_t n = 0, len = strlen(name);
+    size_t n = 0, i, len = strlen(name);
     const char *p;
 
     if (len == 0 || len > 253)
@@ -148,9 +159,14 @@ static void zone_keys(struct ub_ctx *ub, const char *name)
         if (p > name)
             p--;
     }
-    while (n-- > 0) {
-        hint(ub, starts[n], QT_DS, 0);
-        hint(ub, starts[n], QT_DNSKEY, 0);
+    /* ...and asked in that order: the validator needs the topmost unknown
+     * DS first, and when a host's address answer (libunbound's own question
+     * for a CNAME target) lands before that DS hint's answer, the validator
+     * asks the DS again itself (with CD: a query of its own, not joined with
+     * the hint's), one more round trip */
+    for (i = 0; i < n; i++) {
+        hint(ub, starts[i], QT_DS, 0);
+        hint(ub, starts[i], QT_DNSKEY, 0);
     }
 }
 
@@ -165,14 +181,39 @@ static void host(struct ub_ctx *ub, const char *name, unsigned hops)
         hint(ub, tlsa, QT_TLSA, hops);
 }
 
-void dh_prefetch_question(struct ub_ctx *ub, const char *name, int qtype)
+void dh_prefetch_question(struct ub_ctx *ub, dh_probe *probe, const char *name, int qtype)
 {
     if (ub == NULL || name == NULL)
         return;
-    if (qtype == QT_A)
+    if (qtype == QT_A) {
+        /* first: its answer should be in before libunbound's own */
+        if (probe != NULL && first_hint(ub, name, QT_PROBE))
+            dh_probe_ask(probe, name);
         host(ub, name, 0);
-    else
+    } else {
         zone_keys(ub, name);
+    }
+}
+
+void dh_prefetch_chain(struct ub_ctx *ub, const dh_chain *chain)
+{
+    size_t i;
+
+    if (ub == NULL || chain == NULL || chain->n < 2)
+        return;
+    /* the keys first (the validator wants them before the addresses land),
+     * then the hops from the last one back, so that libunbound's walk from
+     * the first finds every next hop already answered or in flight */
+    for (i = 1; i < chain->n; i++)
+        zone_keys(ub, chain->name[i]);
+    for (i = chain->n; i-- > 1;) {
+        hint(ub, chain->name[i], QT_A, 0);
+        hint(ub, chain->name[i], QT_AAAA, 0);
+    }
+    /* a TLSA base domain is the first name or the last, never one between
+     * (RFC 7672 2.2.2); no CNAME questions per hop: only an insecure chain
+     * needs them, in a later round that waits for nothing else */
+    host(ub, chain->name[chain->n - 1], 0);
 }
 
 /* cname_target - the target of a CNAME answer as text, or 0 when odd */
