@@ -8,8 +8,8 @@
  *
  *   dh_probe *dh_probe_new(const char *forwarder);
  *   dh_probe *dh_probe_for(const dh_settings *s);
- *   void dh_probe_ask(dh_probe *p, const char *name);
- *   int dh_probe_take(dh_probe *p, dh_chain *chain);
+ *   void dh_probe_ask(dh_probe *p, const char *name, int qtype);
+ *   int dh_probe_take(dh_probe *p, dh_probe_answer *a);
  *
  * DESCRIPTION
  *   A validating forwarder answers an address question for an alias with
@@ -34,6 +34,11 @@
  *   is read by the bounded parser of wire.c (DH_MAX_CHAIN hops). A forged
  *   one can only make libunbound ask, and validate, a few more names.
  *
+ *   The MX question of a decision goes the same way: its raw answer names
+ *   the exchanges a few milliseconds before libunbound has validated it,
+ *   so their questions (and their own probes) leave ahead of the round
+ *   that asks them, and that round's questions join them in flight.
+ *
  *   A single socket per resolver; at most PROBE_SLOTS questions remembered,
  *   a newer one replacing the oldest (its late answer is then ignored).
  *   Nothing here blocks, and nothing here can fail a decision.
@@ -56,6 +61,7 @@
 #define PROBE_SLOTS 8
 #define PROBE_BUF   4096
 #define QT_A        1
+#define QT_MX       15
 
 struct dh_probe {
     pthread_mutex_t lock;
@@ -63,6 +69,7 @@ struct dh_probe {
     unsigned next;
     struct {
         unsigned id; /* 0x10000 when the slot is empty */
+        int qtype;
         char name[DH_NAME_BUF];
     } out[PROBE_SLOTS];
 };
@@ -164,13 +171,14 @@ static size_t encode(const char *name, uint8_t *q, size_t room)
     return o;
 }
 
-void dh_probe_ask(dh_probe *p, const char *name)
+void dh_probe_ask(dh_probe *p, const char *name, int qtype)
 {
     uint8_t q[12 + 256 + 4];
     uint16_t id;
     size_t n;
 
-    if (p == NULL || name == NULL || (n = encode(name, q + 12, 256)) == 0 || strlen(name) >= DH_NAME_BUF ||
+    if (p == NULL || name == NULL || (qtype != QT_A && qtype != QT_MX) ||
+        (n = encode(name, q + 12, 256)) == 0 || strlen(name) >= DH_NAME_BUF ||
         getrandom(&id, sizeof(id), GRND_NONBLOCK) != sizeof(id))
         return;
     memset(q, 0, 12);
@@ -179,7 +187,7 @@ void dh_probe_ask(dh_probe *p, const char *name)
     q[2] = 0x01; /* RD */
     q[5] = 1;    /* one question */
     q[12 + n] = 0;
-    q[12 + n + 1] = QT_A;
+    q[12 + n + 1] = (uint8_t) qtype;
     q[12 + n + 2] = 0;
     q[12 + n + 3] = 1; /* IN */
     /* a hint is never worth waiting for */
@@ -187,28 +195,71 @@ void dh_probe_ask(dh_probe *p, const char *name)
         return;
     if (send(p->fd, q, 12 + n + 4, MSG_DONTWAIT) == (ssize_t) (12 + n + 4)) {
         p->out[p->next].id = id;
+        p->out[p->next].qtype = qtype;
         strcpy(p->out[p->next].name, name);
         p->next = (p->next + 1) % PROBE_SLOTS;
     }
     pthread_mutex_unlock(&p->lock);
 }
 
-int dh_probe_parse(const uint8_t *pkt, size_t len, unsigned id, const char *qname, dh_chain *chain)
+static unsigned get16(const uint8_t *p) { return (unsigned) p[0] << 8 | p[1]; }
+
+/* exchanges - the MX exchanges owned by owner in the answer section */
+static void exchanges(const uint8_t *pkt, size_t len, const char *owner, dh_probe_answer *a)
+{
+    char name[DH_WIRE_NAME_BUF];
+    size_t off = 12, i;
+    unsigned an = get16(pkt + 6);
+
+    if (dh_wire_name(pkt, len, &off, 1, name) != 0 || off + 4 > len)
+        return;
+    off += 4;
+    for (i = 0; i < an && a->nmx < DH_PROBE_MX; i++) {
+        unsigned type, rdlen;
+        size_t roff;
+        int mine;
+
+        if (dh_wire_name(pkt, len, &off, 1, name) != 0 || off + 10 > len)
+            return;
+        type = get16(pkt + off);
+        rdlen = get16(pkt + off + 8);
+        off += 10;
+        if (off + rdlen > len)
+            return;
+        mine = type == QT_MX && rdlen > 2 && dh_name_equal(name, owner);
+        roff = off + 2; /* past the preference */
+        /* the exchange may be compressed against the whole message */
+        if (mine && dh_wire_name(pkt, off + rdlen, &roff, 1, name) == 0 && roff == off + rdlen &&
+            strcmp(name, ".") != 0 && strlen(name) < DH_NAME_BUF)
+            strcpy(a->mx[a->nmx++], name);
+        off += rdlen;
+    }
+}
+
+int dh_probe_parse(const uint8_t *pkt, size_t len, unsigned id, const char *qname, int qtype,
+                   dh_probe_answer *a)
 {
     char name[DH_WIRE_NAME_BUF];
     size_t off = 12;
 
-    if (len < 12 || ((unsigned) pkt[0] << 8 | pkt[1]) != id || !(pkt[2] & 0x80) || pkt[4] != 0 || pkt[5] != 1)
+    a->qtype = qtype;
+    a->nmx = 0;
+    a->chain.n = 0;
+    if (len < 12 || get16(pkt) != id || !(pkt[2] & 0x80) || get16(pkt + 4) != 1)
         return -1;
     if (dh_wire_name(pkt, len, &off, 1, name) != 0 || off + 4 > len || !dh_name_equal(name, qname) ||
-        pkt[off] != 0 || pkt[off + 1] != QT_A || pkt[off + 2] != 0 || pkt[off + 3] != 1)
+        get16(pkt + off) != (unsigned) qtype || get16(pkt + off + 2) != 1)
         return -1;
-    if (dh_packet_chain(pkt, len, qname, chain) != 0)
+    if (dh_packet_chain(pkt, len, qname, &a->chain) != 0)
         return 0;
-    return chain->n > 1;
+    if (qtype == QT_MX) {
+        exchanges(pkt, len, a->chain.name[a->chain.n - 1], a);
+        return a->nmx > 0;
+    }
+    return a->chain.n > 1;
 }
 
-int dh_probe_take(dh_probe *p, dh_chain *chain)
+int dh_probe_take(dh_probe *p, dh_probe_answer *a)
 {
     uint8_t buf[PROBE_BUF];
     ssize_t got;
@@ -227,7 +278,7 @@ int dh_probe_take(dh_probe *p, dh_chain *chain)
     for (i = 0; i < PROBE_SLOTS; i++) {
         if (p->out[i].id > 0xffff)
             continue;
-        r = dh_probe_parse(buf, (size_t) got, p->out[i].id, p->out[i].name, chain);
+        r = dh_probe_parse(buf, (size_t) got, p->out[i].id, p->out[i].name, p->out[i].qtype, a);
         if (r >= 0) {
             p->out[i].id = 0x10000; /* one answer per question */
             break;

@@ -8,6 +8,7 @@
  *   void dh_prefetch_question(struct ub_ctx *ub, dh_probe *probe, const char *name, int qtype);
  *   void dh_prefetch_answer(struct ub_ctx *ub, const struct ub_result *res);
  *   void dh_prefetch_chain(struct ub_ctx *ub, const dh_chain *chain);
+ *   void dh_prefetch_probe(struct ub_ctx *ub, dh_probe *probe, const dh_probe_answer *a);
  *
  * DESCRIPTION
  *   With an empty cache (a fresh Exim delivery process) libunbound's
@@ -31,7 +32,7 @@
  *   alias for the address questions asked beside it.
  *
  *   libunbound asks again at every hop of a chain, one round trip each
- *   (chainprobe.c), so an address question also goes raw to the forwarder
+ *   (chainprobe.c), so an address (or MX) question also goes raw to the forwarder
  *   (the probe); the chain its answer shows (dh_prefetch_chain) has every
  *   hop's zone keys and address questions, and the final host's TLSA,
  *   asked at once: libunbound's own walk then finds each next hop
@@ -60,8 +61,9 @@
 #define HINT_MAX_LABELS 8
 #define HINT_MAX_HOPS   7 /* the pointer tag's 3 bits; later hops of a chain are not hinted */
 #define QT_A            1
+#define QT_MX           15
 #define QT_AAAA         28
-#define QT_PROBE        65280 /* a private type: the chain probe, in the hint table */
+#define QT_PROBE        65280 /* + qtype: the chain probe's questions, in the hint table */
 #define QT_CNAME        5
 #define QT_DS           43
 #define QT_DNSKEY       48
@@ -185,14 +187,13 @@ void dh_prefetch_question(struct ub_ctx *ub, dh_probe *probe, const char *name, 
 {
     if (ub == NULL || name == NULL)
         return;
-    if (qtype == QT_A) {
-        /* first: its answer should be in before libunbound's own */
-        if (probe != NULL && first_hint(ub, name, QT_PROBE))
-            dh_probe_ask(probe, name);
+    /* the probe first: its answer should be in before libunbound's own */
+    if ((qtype == QT_A || qtype == QT_MX) && probe != NULL && first_hint(ub, name, QT_PROBE + qtype))
+        dh_probe_ask(probe, name, qtype);
+    if (qtype == QT_A)
         host(ub, name, 0);
-    } else {
+    else
         zone_keys(ub, name);
-    }
 }
 
 void dh_prefetch_chain(struct ub_ctx *ub, const dh_chain *chain)
@@ -274,4 +275,23 @@ void dh_prefetch_answer(struct ub_ctx *ub, const struct ub_result *res)
 {
     if (ub != NULL)
         chase(ub, res, 1);
+}
+
+void dh_prefetch_probe(struct ub_ctx *ub, dh_probe *probe, const dh_probe_answer *a)
+{
+    size_t i;
+
+    if (ub == NULL || a == NULL)
+        return;
+    if (a->qtype == QT_A) {
+        dh_prefetch_chain(ub, &a->chain);
+        return;
+    }
+    /* MX: what the address round will ask of every exchange (walk.c) */
+    for (i = 0; i < a->nmx && i < DH_PROBE_MX; i++) {
+        dh_prefetch_question(ub, probe, a->mx[i], QT_A);
+        hint(ub, a->mx[i], QT_A, 0);
+        hint(ub, a->mx[i], QT_AAAA, 0);
+        hint(ub, a->mx[i], QT_CNAME, 0);
+    }
 }

@@ -300,16 +300,16 @@ static void send_all(dh_batch *b, dh_resolver *r, struct ub_ctx *ub)
 /* take_probes - hint the chains the probe's answers show (prefetch.c) */
 static void take_probes(dh_resolver *r)
 {
-    dh_chain *chain = malloc(sizeof(*chain));
+    dh_probe_answer *a = malloc(sizeof(*a));
     int n, got;
 
-    if (chain == NULL)
+    if (a == NULL)
         return;
     /* bounded: a flood of datagrams must not hold the answers up */
-    for (n = 0; n < 16 && (got = dh_probe_take(r->probe, chain)) >= 0; n++)
+    for (n = 0; n < 16 && (got = dh_probe_take(r->probe, a)) >= 0; n++)
         if (got > 0)
-            dh_prefetch_chain(r->ub, chain);
-    free(chain);
+            dh_prefetch_probe(r->ub, r->probe, a);
+    free(a);
 }
 
 static void wait_all(dh_batch *b, dh_resolver *r, struct ub_ctx *ub, long long deadline_ms)

@@ -144,12 +144,12 @@ int main(void)
     ssize_t n;
     unsigned qtype;
     dh_probe *p;
-    dh_chain *chain = calloc(1, sizeof(*chain));
+    dh_probe_answer *pa = calloc(1, sizeof(*pa));
     struct ub_ctx *ub;
     size_t i;
 
     sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (fake < 0 || chain == NULL || bind(fake, (struct sockaddr *) &sa, sizeof(sa)) != 0 ||
+    if (fake < 0 || pa == NULL || bind(fake, (struct sockaddr *) &sa, sizeof(sa)) != 0 ||
         getsockname(fake, (struct sockaddr *) &sa, &salen) != 0) {
         printf("1..0 # SKIP no loopback UDP socket\n");
         return 0;
@@ -194,14 +194,14 @@ int main(void)
             close(fd);
         unlink(path);
     }
-    ok(dh_probe_fd(NULL) == -1 && dh_probe_take(NULL, chain) == -1, "no probe: nothing to read");
+    ok(dh_probe_fd(NULL) == -1 && dh_probe_take(NULL, pa) == -1, "no probe: nothing to read");
     p = dh_probe_new(fwd);
     ok(p != NULL && dh_probe_fd(p) >= 0, "a probe to the fake forwarder");
     if (p == NULL)
         return done_testing();
 
     /* the question as the forwarder sees it */
-    dh_probe_ask(p, "mx.chain5.example.com");
+    dh_probe_ask(p, "mx.chain5.example.com", 1);
     n = recvfrom(fake, q, sizeof(q), 0, (struct sockaddr *) &sa, &salen);
     ok(n > 12, "the probe's question reached the forwarder");
     question(q, (size_t) n, qname, sizeof(qname), &qtype);
@@ -227,7 +227,7 @@ int main(void)
         int shown = 0, ignored = 0;
 
         for (i = 0; i < 20 && poll(&pfd, 1, 2000) > 0;) {
-            got = dh_probe_take(p, chain);
+            got = dh_probe_take(p, pa);
             if (got < 0)
                 continue;
             i++;
@@ -241,36 +241,38 @@ int main(void)
         is_int(shown, 1, "one answer shows the chain");
         is_int(ignored, 3, "the forged ID, the forged question and the replay are ignored");
     }
-    is_int((int) chain->n, (int) NCHAIN, "the whole chain, hop by hop");
-    for (i = 0; i < chain->n && i < NCHAIN; i++)
-        is_str(chain->name[i], chain_names[i], "hop %zu", i);
-    is_int(dh_probe_take(p, chain), -1, "nothing more waiting");
+    is_int((int) pa->chain.n, (int) NCHAIN, "the whole chain, hop by hop");
+    for (i = 0; i < pa->chain.n && i < NCHAIN; i++)
+        is_str(pa->chain.name[i], chain_names[i], "hop %zu", i);
+    is_int(dh_probe_take(p, pa), -1, "nothing more waiting");
 
     /* parser: only the question asked */
     {
         size_t len = answer(q, (size_t) n, a);
         unsigned id = (unsigned) q[0] << 8 | q[1];
 
-        is_int(dh_probe_parse(a, len, id, "mx.chain5.example.com", chain), 1, "parse: the chain");
-        is_int(dh_probe_parse(a, len, id ^ 1, "mx.chain5.example.com", chain), -1, "parse: another ID");
-        is_int(dh_probe_parse(a, len, id, "c5b.example.com", chain), -1, "parse: another name");
-        is_int(dh_probe_parse(q, (size_t) n, id, "mx.chain5.example.com", chain), -1,
+        is_int(dh_probe_parse(a, len, id, "mx.chain5.example.com", 1, pa), 1, "parse: the chain");
+        is_int(dh_probe_parse(a, len, id ^ 1, "mx.chain5.example.com", 1, pa), -1, "parse: another ID");
+        is_int(dh_probe_parse(a, len, id, "c5b.example.com", 1, pa), -1, "parse: another name");
+        is_int(dh_probe_parse(q, (size_t) n, id, "mx.chain5.example.com", 1, pa), -1,
                "parse: a query, not an answer");
-        is_int(dh_probe_parse(a, 20, id, "mx.chain5.example.com", chain), -1, "parse: cut short");
-        is_int(dh_probe_parse(a, len - 30, id, "mx.chain5.example.com", chain), 0,
+        is_int(dh_probe_parse(a, 20, id, "mx.chain5.example.com", 1, pa), -1, "parse: cut short");
+        is_int(dh_probe_parse(a, len - 30, id, "mx.chain5.example.com", 1, pa), 0,
                "parse: a cut answer section");
     }
 
     /* the hints: every later hop at once, keys before the final address */
     ub = ub_ctx_create();
-    ok(ub != NULL && ub_ctx_async(ub, 1) == 0 && ub_ctx_set_fwd(ub, fwd) == 0,
+    ok(ub != NULL && ub_ctx_async(ub, 1) == 0 && ub_ctx_set_fwd(ub, fwd) == 0 &&
+           /* the fake never answers: room for every question in flight */
+           ub_ctx_set_option(ub, "outgoing-range:", "256") == 0,
        "a libunbound context on the fake");
     {
         size_t len = answer(q, (size_t) n, a);
 
-        dh_probe_parse(a, len, (unsigned) q[0] << 8 | q[1], "mx.chain5.example.com", chain);
+        dh_probe_parse(a, len, (unsigned) q[0] << 8 | q[1], "mx.chain5.example.com", 1, pa);
     }
-    dh_prefetch_chain(ub, chain);
+    dh_prefetch_chain(ub, &pa->chain);
     collect(fake, 1500);
     for (i = 2; i < NCHAIN; i++)
         ok(seen(chain_names[i], 1) != 0, "address of hop %zu (%s) asked at once", i, chain_names[i]);
@@ -282,9 +284,44 @@ int main(void)
     ok(seen("_25._tcp.mx.example.net", 52) != 0, "the final host's TLSA asked");
     ok(!seen("_25._tcp.c5c.example.com", 52), "no TLSA at an intermediate name (never a base domain)");
 
+    /* an MX answer: the exchanges (compressed or not) and what the next round asks of them */
+    {
+        uint8_t m[512];
+        size_t o = 12, qend;
+        static const uint8_t mx1[] = {0, 10, 2, 'm', 'x', 0xc0, 12}; /* mx + the question's name */
+        uint8_t mx2[64], rd[64];
+
+        memset(m, 0, 12);
+        m[0] = 0x12, m[1] = 0x34, m[2] = 0x81, m[3] = 0x80, m[5] = 1, m[7] = 3;
+        o += put_name(m + o, "chain5.example.com");
+        m[o++] = 0, m[o++] = 15, m[o++] = 0, m[o++] = 1;
+        qend = o;
+        o += put_rr(m + o, "chain5.example.com", 15, mx1, sizeof(mx1));
+        mx2[0] = 0, mx2[1] = 20;
+        o += put_rr(m + o, "chain5.example.com", 15, mx2, 2 + put_name(mx2 + 2, "other.example.org"));
+        rd[0] = 0, rd[1] = 5;
+        o += put_rr(m + o, "elsewhere.example", 15, rd, 2 + put_name(rd + 2, "not.ours.example"));
+        is_int(dh_probe_parse(m, o, 0x1234, "chain5.example.com", 15, pa), 1, "MX: the exchanges");
+        is_int((int) pa->nmx, 2, "MX: the two of the name asked, not another owner's");
+        is_str(pa->mx[0], "mx.chain5.example.com", "MX: a compressed exchange");
+        is_str(pa->mx[1], "other.example.org", "MX: an uncompressed exchange");
+        is_int(dh_probe_parse(m, o, 0x1234, "chain5.example.com", 1, pa), -1,
+               "MX: not the answer to an A question");
+        is_int(dh_probe_parse(m, qend + 14, 0x1234, "chain5.example.com", 15, pa), 0,
+               "MX: a cut answer section");
+        is_int(dh_probe_parse(m, o, 0x1234, "chain5.example.com", 15, pa), 1, "MX: again");
+        nseen = 0;
+        dh_prefetch_probe(ub, p, pa);
+        collect(fake, 1500);
+        ok(seen("other.example.org", 1) && seen("other.example.org", 28) && seen("other.example.org", 5),
+           "MX: an exchange's address and CNAME questions asked ahead of their round");
+        ok(seen("_25._tcp.other.example.org", 52) && seen("org", 43), "MX: its TLSA and zone keys too");
+        ok(seen("mx.chain5.example.com", 1) != 0, "MX: the first exchange too");
+    }
+
     ub_ctx_delete(ub);
     dh_probe_free(p);
     close(fake);
-    free(chain);
+    free(pa);
     return done_testing();
 }
