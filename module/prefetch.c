@@ -198,23 +198,34 @@ void dh_prefetch_question(struct ub_ctx *ub, dh_probe *probe, const char *name, 
 
 void dh_prefetch_chain(struct ub_ctx *ub, const dh_chain *chain)
 {
+    const char *last;
     size_t i;
 
     if (ub == NULL || chain == NULL || chain->n < 2)
         return;
-    /* the keys first (the validator wants them before the addresses land),
-     * then the hops from the last one back, so that libunbound's walk from
-     * the first finds every next hop already answered or in flight */
+    last = chain->name[chain->n - 1];
+    /* the keys first: the validator wants them before the addresses land */
     for (i = 1; i < chain->n; i++)
         zone_keys(ub, chain->name[i]);
-    for (i = chain->n; i-- > 1;) {
-        hint(ub, chain->name[i], QT_A, 0);
-        hint(ub, chain->name[i], QT_AAAA, 0);
+    /* the last name's addresses; libunbound's walk from the first name
+     * then finds every next hop's CNAME RRset cached or in flight. A CNAME
+     * question per hop, not an address one: the answer to an address
+     * question at a hop is the rest of the chain, which libunbound would
+     * walk and validate once more for every hop. From the last hop back,
+     * so that each arrives before the walk needs it. */
+    hint(ub, last, QT_A, 0);
+    hint(ub, last, QT_AAAA, 0);
+    for (i = chain->n - 1; i-- > 1;) {
+        char tlsa[300];
+
+        hint(ub, chain->name[i], QT_CNAME, HINT_MAX_HOPS);
+        /* a TLSA base domain is the first name or the last, never one
+         * between (RFC 7672 2.2.2): marked as asked, so that the chase of
+         * the CNAME answer (chase) does not ask it */
+        if (snprintf(tlsa, sizeof(tlsa), "_25._tcp.%s", chain->name[i]) < (int) sizeof(tlsa))
+            (void) first_hint(ub, tlsa, QT_TLSA);
     }
-    /* a TLSA base domain is the first name or the last, never one between
-     * (RFC 7672 2.2.2); no CNAME questions per hop: only an insecure chain
-     * needs them, in a later round that waits for nothing else */
-    host(ub, chain->name[chain->n - 1], 0);
+    host(ub, last, 0);
 }
 
 /* cname_target - the target of a CNAME answer as text, or 0 when odd */
