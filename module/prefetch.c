@@ -204,27 +204,36 @@ void dh_prefetch_chain(struct ub_ctx *ub, const dh_chain *chain)
     if (ub == NULL || chain == NULL || chain->n < 2)
         return;
     last = chain->name[chain->n - 1];
-    /* the keys first: the validator wants them before the addresses land */
-    for (i = 1; i < chain->n; i++)
-        zone_keys(ub, chain->name[i]);
-    /* the last name's addresses; libunbound's walk from the first name
-     * then finds every next hop's CNAME RRset cached or in flight. A CNAME
-     * question per hop, not an address one: the answer to an address
-     * question at a hop is the rest of the chain, which libunbound would
-     * walk and validate once more for every hop. From the last hop back,
-     * so that each arrives before the walk needs it. */
-    hint(ub, last, QT_A, 0);
-    hint(ub, last, QT_AAAA, 0);
-    for (i = chain->n - 1; i-- > 1;) {
+    /*
+     * A CNAME question per middle hop, not an address one: the answer to an
+     * address question at a hop is the rest of the chain, which libunbound
+     * would walk and validate once more for every hop. They leave first:
+     * libunbound's own walk asks the second name itself as soon as its
+     * answer for the first is in, and then wants the third name's CNAME
+     * RRset cached, which it is when its question left before.
+     */
+    for (i = 2; i + 1 < chain->n; i++) {
         char tlsa[300];
 
         hint(ub, chain->name[i], QT_CNAME, HINT_MAX_HOPS);
         /* a TLSA base domain is the first name or the last, never one
          * between (RFC 7672 2.2.2): marked as asked, so that the chase of
-         * the CNAME answer (chase) does not ask it */
+         * a CNAME answer (chase) does not ask it */
         if (snprintf(tlsa, sizeof(tlsa), "_25._tcp.%s", chain->name[i]) < (int) sizeof(tlsa))
             (void) first_hint(ub, tlsa, QT_TLSA);
     }
+    /* then the keys, before the last name's addresses: the validator wants
+     * them when those land. A CNAME's owner is never a zone's apex, so a
+     * middle hop's keys are those of the zones above it. */
+    for (i = 1; i + 1 < chain->n; i++) {
+        const char *dot = strchr(chain->name[i], '.');
+
+        if (dot != NULL)
+            zone_keys(ub, dot + 1);
+    }
+    zone_keys(ub, last);
+    hint(ub, last, QT_A, 0);
+    hint(ub, last, QT_AAAA, 0);
     host(ub, last, 0);
 }
 
