@@ -21,13 +21,14 @@
  *
  *   So, beside libunbound's own question, the same address question goes
  *   once, raw, to the first forwarder libunbound was given: the first of
- *   "forwarders", or else the first nameserver of resolv.conf (dh_probe_for;
- *   none when danehop recurses itself or an unbound.conf says where to go). Its answer is never an
- *   answer: it is only read for the names of the chain, which prefetch.c
- *   then asks libunbound for at once (zone keys, every hop's address and
- *   CNAME questions, the final host's TLSA), so that libunbound's own walk
- *   finds each next hop in its cache or already in flight. Every record
- *   danehop decides on still comes from libunbound, validated hop by hop.
+ *   "forwarders", or else the first nameserver of resolv.conf
+ *   (dh_probe_for; none when danehop recurses itself or an unbound.conf
+ *   says where to go). Its answer is never an answer: it is only read for
+ *   the names of the chain, which prefetch.c then asks libunbound for at
+ *   once (zone keys, every middle hop's CNAME question, the final host's
+ *   addresses and TLSA), so that libunbound's own walk finds each next hop
+ *   in its cache. Every record danehop decides on still comes from
+ *   libunbound, validated hop by hop.
  *
  *   The answer is hostile input: it must come from the forwarder's address
  *   (a connected socket), carry the ID and the question sent, and its chain
