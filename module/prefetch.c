@@ -5,6 +5,7 @@
  *
  * SYNOPSIS
  *   #include "prefetch.h"
+ *
  *   void dh_prefetch_question(struct ub_ctx *ub, dh_probe *probe, const char *name, int qtype);
  *   void dh_prefetch_answer(struct ub_ctx *ub, const struct ub_result *res);
  *   void dh_prefetch_chain(struct ub_ctx *ub, const dh_chain *chain);
@@ -32,11 +33,13 @@
  *   alias for the address questions asked beside it.
  *
  *   libunbound asks again at every hop of a chain, one round trip each
- *   (chainprobe.c), so an address (or MX) question also goes raw to the forwarder
- *   (the probe); the chain its answer shows (dh_prefetch_chain) has every
- *   hop's zone keys and address questions, and the final host's TLSA,
- *   asked at once: libunbound's own walk then finds each next hop
- *   cached or in flight. Only names come from the probe, never an answer.
+ *   (chainprobe.c), so an address or MX question also goes raw to the
+ *   forwarder (the probe). The chain an address probe shows
+ *   (dh_prefetch_chain) has every middle hop's CNAME question, the zone
+ *   keys and the final host's addresses and TLSA asked at once, so that
+ *   libunbound's own walk finds each next hop cached; the exchanges an MX
+ *   probe shows have what the next round asks of them asked at once
+ *   (dh_prefetch_probe). Only names come from a probe, never an answer.
  *
  * BUGS
  *   Hints are bounded (HINT_MAX_LABELS ancestors per name), so a name
