@@ -34,9 +34,9 @@ done
 
 echo "== sequential round trips per decision (warm forwarder, $DELAY_MS ms injected per query)"
 "$build/bench/bench_decide" rtt "$DANEHOP_LAB_TRUST_ANCHOR" 127.53.0.4 "$DELAY_MS" $domains
-echo "(a CNAME costs libunbound a query of its own for the target, so chains take a round"
-echo " trip more than the three rounds danehop asks in; a bogus answer is re-fetched by the"
-echo " validator before it gives up)"
+echo "(libunbound asks again at every hop of a CNAME chain; the chain probe, module/chainprobe.c,"
+echo " sends every hop's questions at once; a bogus answer is re-fetched once by the validator"
+echo " before it gives up)"
 
 # the issue 12 table: per case, a fresh process (what Exim pays on every
 # delivery: dlopen + context + decision, empty caches) beside a warm one,

@@ -5,8 +5,11 @@
  *
  * SYNOPSIS
  *   #include "prefetch.h"
-**void dh_prefetch_question(struct ub_ctx *ub, const char *name, int qtype);
-*void dh_prefetch_answer(struct ub_ctx *ub, const struct ub_result *res);
+ *
+ *   void dh_prefetch_question(struct ub_ctx *ub, dh_probe *probe, const char *name, int qtype);
+ *   void dh_prefetch_answer(struct ub_ctx *ub, const struct ub_result *res);
+ *   void dh_prefetch_chain(struct ub_ctx *ub, const dh_chain *chain);
+ *   void dh_prefetch_probe(struct ub_ctx *ub, dh_probe *probe, const dh_probe_answer *a);
  *
  * DESCRIPTION
  *   With an empty cache (a fresh Exim delivery process) libunbound's
@@ -29,6 +32,15 @@
  *   as the CNAME question is answered, while libunbound still follows the
  *   alias for the address questions asked beside it.
  *
+ *   libunbound asks again at every hop of a chain, one round trip each
+ *   (chainprobe.c), so an address or MX question also goes raw to the
+ *   forwarder (the probe). The chain an address probe shows
+ *   (dh_prefetch_chain) has every middle hop's CNAME question, the zone
+ *   keys and the final host's addresses and TLSA asked at once, so that
+ *   libunbound's own walk finds each next hop cached; the exchanges an MX
+ *   probe shows have what the next round asks of them asked at once
+ *   (dh_prefetch_probe). Only names come from a probe, never an answer.
+ *
  * BUGS
  *   Hints are bounded (HINT_MAX_LABELS ancestors per name), so a name
  *   deeper than that gets its deepest levels validated the slow way.
@@ -43,6 +55,7 @@
 #include <time.h>
 #include <unbound.h>
 
+#include "chainprobe.h"
 #include "transport.h"
 
 #define HINT_SLOTS      1024
@@ -51,6 +64,9 @@
 #define HINT_MAX_LABELS 8
 #define HINT_MAX_HOPS   7 /* the pointer tag's 3 bits; later hops of a chain are not hinted */
 #define QT_A            1
+#define QT_MX           15
+#define QT_AAAA         28
+#define QT_PROBE        65280 /* + qtype: the chain probe's questions, in the hint table */
 #define QT_CNAME        5
 #define QT_DS           43
 #define QT_DNSKEY       48
@@ -130,7 +146,7 @@ static void hint(struct ub_ctx *ub, const char *name, int qtype, unsigned hops)
 static void zone_keys(struct ub_ctx *ub, const char *name)
 {
     const char *starts[HINT_MAX_LABELS];
-    size_t n = 0, len = strlen(name);
+    size_t n = 0, i, len = strlen(name);
     const char *p;
 
     if (len == 0 || len > 253)
@@ -148,9 +164,14 @@ static void zone_keys(struct ub_ctx *ub, const char *name)
         if (p > name)
             p--;
     }
-    while (n-- > 0) {
-        hint(ub, starts[n], QT_DS, 0);
-        hint(ub, starts[n], QT_DNSKEY, 0);
+    /* ...and asked in that order: the validator needs the topmost unknown
+     * DS first, and when a host's address answer (libunbound's own question
+     * for a CNAME target) lands before that DS hint's answer, the validator
+     * asks the DS again itself (with CD: a query of its own, not joined with
+     * the hint's), one more round trip */
+    for (i = 0; i < n; i++) {
+        hint(ub, starts[i], QT_DS, 0);
+        hint(ub, starts[i], QT_DNSKEY, 0);
     }
 }
 
@@ -165,14 +186,58 @@ static void host(struct ub_ctx *ub, const char *name, unsigned hops)
         hint(ub, tlsa, QT_TLSA, hops);
 }
 
-void dh_prefetch_question(struct ub_ctx *ub, const char *name, int qtype)
+void dh_prefetch_question(struct ub_ctx *ub, dh_probe *probe, const char *name, int qtype)
 {
     if (ub == NULL || name == NULL)
         return;
+    /* the probe first: its answer should be in before libunbound's own */
+    if ((qtype == QT_A || qtype == QT_MX) && probe != NULL && first_hint(ub, name, QT_PROBE + qtype))
+        dh_probe_ask(probe, name, qtype);
     if (qtype == QT_A)
         host(ub, name, 0);
     else
         zone_keys(ub, name);
+}
+
+void dh_prefetch_chain(struct ub_ctx *ub, const dh_chain *chain)
+{
+    const char *last;
+    size_t i;
+
+    if (ub == NULL || chain == NULL || chain->n < 2)
+        return;
+    last = chain->name[chain->n - 1];
+    /*
+     * A CNAME question per middle hop, not an address one: the answer to an
+     * address question at a hop is the rest of the chain, which libunbound
+     * would walk and validate once more for every hop. They leave first:
+     * libunbound's own walk asks the second name itself as soon as its
+     * answer for the first is in, and then wants the third name's CNAME
+     * RRset cached, which it is when its question left before.
+     */
+    for (i = 2; i + 1 < chain->n; i++) {
+        char tlsa[300];
+
+        hint(ub, chain->name[i], QT_CNAME, HINT_MAX_HOPS);
+        /* a TLSA base domain is the first name or the last, never one
+         * between (RFC 7672 2.2.2): marked as asked, so that the chase of
+         * a CNAME answer (chase) does not ask it */
+        if (snprintf(tlsa, sizeof(tlsa), "_25._tcp.%s", chain->name[i]) < (int) sizeof(tlsa))
+            (void) first_hint(ub, tlsa, QT_TLSA);
+    }
+    /* then the keys, before the last name's addresses: the validator wants
+     * them when those land. A CNAME's owner is never a zone's apex, so a
+     * middle hop's keys are those of the zones above it. */
+    for (i = 1; i + 1 < chain->n; i++) {
+        const char *dot = strchr(chain->name[i], '.');
+
+        if (dot != NULL)
+            zone_keys(ub, dot + 1);
+    }
+    zone_keys(ub, last);
+    hint(ub, last, QT_A, 0);
+    hint(ub, last, QT_AAAA, 0);
+    host(ub, last, 0);
 }
 
 /* cname_target - the target of a CNAME answer as text, or 0 when odd */
@@ -233,4 +298,23 @@ void dh_prefetch_answer(struct ub_ctx *ub, const struct ub_result *res)
 {
     if (ub != NULL)
         chase(ub, res, 1);
+}
+
+void dh_prefetch_probe(struct ub_ctx *ub, dh_probe *probe, const dh_probe_answer *a)
+{
+    size_t i;
+
+    if (ub == NULL || a == NULL)
+        return;
+    if (a->qtype == QT_A) {
+        dh_prefetch_chain(ub, &a->chain);
+        return;
+    }
+    /* MX: what the address round will ask of every exchange (walk.c) */
+    for (i = 0; i < a->nmx && i < DH_PROBE_MX; i++) {
+        dh_prefetch_question(ub, probe, a->mx[i], QT_A);
+        hint(ub, a->mx[i], QT_A, 0);
+        hint(ub, a->mx[i], QT_AAAA, 0);
+        hint(ub, a->mx[i], QT_CNAME, 0);
+    }
 }

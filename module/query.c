@@ -262,7 +262,7 @@ static void send_one(dh_batch *b, dh_resolver *r, struct ub_ctx *ub, size_t i)
     pthread_mutex_unlock(&r->qlock);
     /* another thread's ub_process() may answer (and free t) before this
      * returns: the id is kept only while the ticket is still pending */
-    dh_prefetch_question(ub, b->names[i], a->qtype);
+    dh_prefetch_question(ub, r->probe, b->names[i], a->qtype);
     rc = dh_transport_send(ub, b->names[i], a->qtype, t, callback, &id);
     pthread_mutex_lock(&r->qlock);
     if (rc != 0) {
@@ -297,6 +297,21 @@ static void send_all(dh_batch *b, dh_resolver *r, struct ub_ctx *ub)
  * resolver's answers when no other thread does, else sleep until one of
  * them files ours
  */
+/* take_probes - hint the chains the probe's answers show (prefetch.c) */
+static void take_probes(dh_resolver *r)
+{
+    dh_probe_answer *a = malloc(sizeof(*a));
+    int n, got;
+
+    if (a == NULL)
+        return;
+    /* bounded: a flood of datagrams must not hold the answers up */
+    for (n = 0; n < 16 && (got = dh_probe_take(r->probe, a)) >= 0; n++)
+        if (got > 0)
+            dh_prefetch_probe(r->ub, r->probe, a);
+    free(a);
+}
+
 static void wait_all(dh_batch *b, dh_resolver *r, struct ub_ctx *ub, long long deadline_ms)
 {
     for (;;) {
@@ -309,10 +324,13 @@ static void wait_all(dh_batch *b, dh_resolver *r, struct ub_ctx *ub, long long d
         if (pending == 0 || left <= 0 || ub == NULL)
             return;
         if (pthread_mutex_trylock(&r->process_lock) == 0) {
-            struct pollfd pfd = {.fd = dh_transport_fd(ub), .events = POLLIN};
-            int pr = poll(&pfd, 1, left > 100 ? 100 : (int) left);
+            struct pollfd pfd[2] = {{.fd = dh_transport_fd(ub), .events = POLLIN},
+                                    {.fd = dh_probe_fd(r->probe), .events = POLLIN}};
+            int pr = poll(pfd, pfd[1].fd >= 0 ? 2 : 1, left > 100 ? 100 : (int) left);
 
-            if (pr > 0 && dh_transport_process(ub) != 0) {
+            if (pr > 0 && pfd[1].revents != 0)
+                take_probes(r);
+            if (pr > 0 && pfd[0].revents != 0 && dh_transport_process(ub) != 0) {
                 pthread_mutex_unlock(&r->process_lock);
                 return;
             }

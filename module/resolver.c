@@ -10,6 +10,7 @@
 #include <unbound.h>
 #include <unistd.h>
 
+#include "chainprobe.h"
 #include "transport.h"
 #include "ubconf.h"
 
@@ -26,6 +27,8 @@ dh_resolver *dh_resolver_new(const dh_settings *s, char *err, size_t errlen)
         return NULL;
     }
     r->pid = getpid();
+    /* hints only (chainprobe.c): without it, chains just take longer */
+    r->probe = dh_probe_for(s);
     atomic_init(&r->refs, 1);
     atomic_init(&r->validated, 0);
     pthread_mutex_init(&r->process_lock, NULL);
@@ -74,6 +77,7 @@ dh_resolver *dh_resolver_free(dh_resolver *r)
     }
     /* no callback can arrive for ub after this (transport.h) */
     dh_transport_delete(r->ub);
+    dh_probe_free(r->probe);
     pthread_mutex_destroy(&r->process_lock);
     pthread_mutex_destroy(&r->qlock);
     /* with the context gone no callback can arrive for these */

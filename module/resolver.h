@@ -56,7 +56,8 @@ typedef struct dh_resolver {
     _Atomic int validated; /* the root DNSKEY probe succeeded on ub */
     pthread_mutex_t process_lock;
     pthread_mutex_t qlock;
-    dh_orphan *orphans; /* under qlock */
+    dh_orphan *orphans;     /* under qlock */
+    struct dh_probe *probe; /* the chain probe to the first forwarder, or NULL */
 } dh_resolver;
 
 /* dh_resolver_new - a resolver for this process; NULL with err */

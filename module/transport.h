@@ -12,6 +12,7 @@
  *   int dh_transport_cancel(struct ub_ctx *ub, int id);
  *   void dh_transport_hint(struct ub_ctx *ub, const char *name, int qtype, void *data, dh_transport_cb cb);
  *   void dh_transport_delete(struct ub_ctx *ub);
+ *   int dh_transport_probe_open(const char *forwarder);
  *
  * DESCRIPTION
  *   The calls query.c makes to move DNS questions and answers, and
@@ -54,5 +55,11 @@ void dh_transport_hint(struct ub_ctx *ub, const char *name, int qtype, void *dat
  * arrive after it (the harness drops its in-flight answers for ub)
  */
 void dh_transport_delete(struct ub_ctx *ub);
+/*
+ * dh_transport_probe_open - a non-blocking UDP socket connected to
+ * forwarder ("ADDR" or "ADDR@PORT", as libunbound takes it) for the chain
+ * probe (chainprobe.c); -1 when there is none. The harness has none.
+ */
+int dh_transport_probe_open(const char *forwarder);
 
 #endif

@@ -39,6 +39,13 @@
  *       may reach another authoritative server of the zone, and one stale
  *       server must not hold a domain's mail until the next queue run.
  *
+ *   outgoing-range: 64
+ *       the library's default is 16 queries in flight at once
+ *       (util/config_file.c, config_create_forlib); the zone keys and CNAME
+ *       hops that prefetch.c asks in one go exceed that, and every query
+ *       past the 16th waits for one of them to be answered: a round trip.
+ *       The sockets are opened as queries leave, never ahead.
+ *
  *   Options this libunbound does not know are skipped: they only cost
  *   time, and an older library validates the same way without them.
  */
@@ -50,10 +57,8 @@
 void dh_ubtune(struct ub_ctx *ub, int recursing)
 {
     static const char *const opts[][2] = {
-        {"trust-anchor-signaling:", "no"},
-        {"prefetch-key:", "yes"},
-        {"aggressive-nsec:", "yes"},
-        {"val-max-restart:", "0"},
+        {"trust-anchor-signaling:", "no"}, {"prefetch-key:", "yes"},  {"aggressive-nsec:", "yes"},
+        {"val-max-restart:", "0"},         {"outgoing-range:", "64"},
     };
     size_t i;
 

@@ -501,6 +501,13 @@ int dh_transport_send(struct ub_ctx *ub, const char *name, int qtype, void *data
     return 0;
 }
 
+/* no chain probe: its hints only warm libunbound's cache, which is scripted */
+int dh_transport_probe_open(const char *forwarder)
+{
+    (void) forwarder;
+    return -1;
+}
+
 /* hints (prefetch.c) only warm libunbound's cache: nothing to replay */
 void dh_transport_hint(struct ub_ctx *ub, const char *name, int qtype, void *data, dh_transport_cb cb)
 {

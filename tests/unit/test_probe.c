@@ -1,0 +1,331 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * test_probe.c - the chain probe (chainprobe.c) and the hints it leads to
+ *
+ * A fake forwarder on 127.0.0.1 (a UDP socket of this test) answers the
+ * probe's address question with a five-hop CNAME chain, as a validating
+ * forwarder does; the probe must hand back the whole chain, and
+ * dh_prefetch_chain() must then have libunbound (a real context forwarding
+ * to the same fake) ask for every later hop's address, the zone keys of
+ * the final host's zones before its address, and its TLSA RRset. Forged
+ * answers (another ID, another question) must be ignored.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unbound.h>
+#include <unistd.h>
+
+#include "chainprobe.h"
+#include "prefetch.h"
+#include "tap.h"
+
+static const char *const chain_names[] = {"mx.chain5.example.com", "c5b.example.com", "c5c.example.com",
+                                          "c5d.example.com",       "c5e.example.com", "mx.example.net"};
+#define NCHAIN (sizeof(chain_names) / sizeof(chain_names[0]))
+
+static size_t put_name(uint8_t *p, const char *name)
+{
+    size_t o = 0;
+
+    while (*name) {
+        const char *dot = strchr(name, '.');
+        size_t l = dot ? (size_t) (dot - name) : strlen(name);
+
+        p[o++] = (uint8_t) l;
+        memcpy(p + o, name, l);
+        o += l;
+        name += l + (dot != NULL);
+    }
+    p[o++] = 0;
+    return o;
+}
+
+static size_t put_rr(uint8_t *p, const char *owner, unsigned type, const uint8_t *rd, size_t rdlen)
+{
+    size_t o = put_name(p, owner);
+
+    p[o++] = 0;
+    p[o++] = (uint8_t) type;
+    p[o++] = 0;
+    p[o++] = 1; /* IN */
+    memset(p + o, 0, 3);
+    p[o + 3] = 60; /* TTL */
+    o += 4;
+    p[o++] = (uint8_t) (rdlen >> 8);
+    p[o++] = (uint8_t) rdlen;
+    memcpy(p + o, rd, rdlen);
+    return o + rdlen;
+}
+
+/* answer - the forwarder's answer to query q (its ID and question kept) */
+static size_t answer(const uint8_t *q, size_t qlen, uint8_t *out)
+{
+    uint8_t rd[300];
+    size_t o = qlen, i;
+
+    memcpy(out, q, qlen);
+    out[2] = 0x81;             /* QR RD */
+    out[3] = 0x80;             /* RA */
+    out[7] = (uint8_t) NCHAIN; /* five CNAMEs and the address */
+    for (i = 0; i + 1 < NCHAIN; i++)
+        o += put_rr(out + o, chain_names[i], 5, rd, put_name(rd, chain_names[i + 1]));
+    rd[0] = 127, rd[1] = 0, rd[2] = 0, rd[3] = 21;
+    o += put_rr(out + o, chain_names[NCHAIN - 1], 1, rd, 4);
+    return o;
+}
+
+/* question - name/type of a query, "" when odd */
+static void question(const uint8_t *q, size_t len, char *name, size_t size, unsigned *type)
+{
+    size_t i = 12, o = 0;
+
+    name[0] = '\0';
+    *type = 0;
+    while (i < len && q[i] != 0 && o + q[i] + 2 < size) {
+        memcpy(name + o, q + i + 1, q[i]);
+        o += q[i];
+        name[o++] = '.';
+        i += q[i] + 1;
+    }
+    if (i + 3 > len)
+        return;
+    name[o ? o - 1 : 0] = '\0';
+    *type = (unsigned) q[i + 1] << 8 | q[i + 2];
+}
+
+/* seen - the order (1, 2, ...) in which name/type first reached the fake, 0 for never */
+static char seen_name[512][300];
+static unsigned seen_type[512];
+static size_t nseen;
+
+static size_t seen(const char *name, unsigned type)
+{
+    size_t i;
+
+    for (i = 0; i < nseen; i++)
+        if (seen_type[i] == type && strcasecmp(seen_name[i], name) == 0)
+            return i + 1;
+    return 0;
+}
+
+/* collect - record what libunbound asks the fake, for up to ms */
+static void collect(int fd, int ms)
+{
+    struct pollfd pfd = {.fd = fd, .events = POLLIN};
+    uint8_t buf[1500];
+
+    while (poll(&pfd, 1, ms) > 0) {
+        ssize_t n = recv(fd, buf, sizeof(buf), 0);
+        char name[300];
+        unsigned type;
+
+        if (n < 12)
+            continue;
+        question(buf, (size_t) n, name, sizeof(name), &type);
+        if (nseen < 512 && !seen(name, type)) {
+            snprintf(seen_name[nseen], sizeof(seen_name[nseen]), "%s", name);
+            seen_type[nseen++] = type;
+        }
+    }
+}
+
+int main(void)
+{
+    struct sockaddr_in sa = {.sin_family = AF_INET};
+    socklen_t salen = sizeof(sa);
+    int fake = socket(AF_INET, SOCK_DGRAM, 0), got;
+    char fwd[64], qname[300];
+    uint8_t q[600], a[1500];
+    ssize_t n;
+    unsigned qtype;
+    dh_probe *p;
+    dh_probe_answer *pa = calloc(1, sizeof(*pa));
+    struct ub_ctx *ub;
+    size_t i;
+
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (fake < 0 || pa == NULL || bind(fake, (struct sockaddr *) &sa, sizeof(sa)) != 0 ||
+        getsockname(fake, (struct sockaddr *) &sa, &salen) != 0) {
+        printf("1..0 # SKIP no loopback UDP socket\n");
+        return 0;
+    }
+    snprintf(fwd, sizeof(fwd), "127.0.0.1@%u", ntohs(sa.sin_port));
+
+    ok(dh_probe_new("not an address") == NULL, "no probe without an address");
+    /* which forwarder: the one libunbound is given (ubconf.c) */
+    {
+        char path[] = "/tmp/test_probe.XXXXXX";
+        int fd = mkstemp(path);
+        dh_settings s;
+        dh_probe *pr;
+
+        dh_settings_init(&s);
+        ok(fd >= 0 &&
+               write(fd, "# x\nsearch example\n  nameserver\t127.0.0.9 \nnameserver 127.0.0.8\n", 64) == 64,
+           "a resolv.conf");
+        s.resolv_conf = path;
+        pr = dh_probe_for(&s);
+        {
+            struct sockaddr_in peer;
+            socklen_t plen = sizeof(peer);
+
+            ok(pr != NULL && getpeername(dh_probe_fd(pr), (struct sockaddr *) &peer, &plen) == 0 &&
+                   peer.sin_addr.s_addr == htonl(0x7f000009) && peer.sin_port == htons(53),
+               "a probe to resolv.conf's first nameserver, port 53");
+        }
+        dh_probe_free(pr);
+        s.recursion = 1;
+        ok(dh_probe_for(&s) == NULL, "none when danehop recurses itself");
+        s.recursion = 0;
+        s.forwarders[s.nforwarders++] = fwd;
+        pr = dh_probe_for(&s);
+        ok(pr != NULL, "a probe to the first forwarder");
+        dh_probe_free(pr);
+        s.nforwarders = 0;
+        s.resolv_conf = NULL;
+        s.unbound_conf = path;
+        ok(dh_probe_for(&s) == NULL, "none when an unbound.conf says where to go");
+        if (fd >= 0)
+            close(fd);
+        unlink(path);
+    }
+    ok(dh_probe_fd(NULL) == -1 && dh_probe_take(NULL, pa) == -1, "no probe: nothing to read");
+    p = dh_probe_new(fwd);
+    ok(p != NULL && dh_probe_fd(p) >= 0, "a probe to the fake forwarder");
+    if (p == NULL)
+        return done_testing();
+
+    /* the question as the forwarder sees it */
+    dh_probe_ask(p, "mx.chain5.example.com", 1);
+    n = recvfrom(fake, q, sizeof(q), 0, (struct sockaddr *) &sa, &salen);
+    ok(n > 12, "the probe's question reached the forwarder");
+    question(q, (size_t) n, qname, sizeof(qname), &qtype);
+    is_str(qname, "mx.chain5.example.com", "asked for the host");
+    is_int((int) qtype, 1, "an address question");
+    ok((q[2] & 0x01) && !(q[2] & 0x80), "a query with recursion desired");
+
+    /* a forged answer first: another ID, then another question */
+    {
+        size_t len = answer(q, (size_t) n, a);
+
+        a[0] ^= 0x5a;
+        sendto(fake, a, len, 0, (struct sockaddr *) &sa, salen);
+        a[0] ^= 0x5a;
+        a[13] = 'n'; /* "nx.chain5..." */
+        sendto(fake, a, len, 0, (struct sockaddr *) &sa, salen);
+        a[13] = 'm';
+        sendto(fake, a, len, 0, (struct sockaddr *) &sa, salen);
+        sendto(fake, a, len, 0, (struct sockaddr *) &sa, salen); /* a replay */
+    }
+    {
+        struct pollfd pfd = {.fd = dh_probe_fd(p), .events = POLLIN};
+        int shown = 0, ignored = 0;
+
+        for (i = 0; i < 20 && poll(&pfd, 1, 2000) > 0;) {
+            got = dh_probe_take(p, pa);
+            if (got < 0)
+                continue;
+            i++;
+            if (got == 1)
+                shown++;
+            else
+                ignored++;
+            if (shown + ignored == 4)
+                break;
+        }
+        is_int(shown, 1, "one answer shows the chain");
+        is_int(ignored, 3, "the forged ID, the forged question and the replay are ignored");
+    }
+    is_int((int) pa->chain.n, (int) NCHAIN, "the whole chain, hop by hop");
+    for (i = 0; i < pa->chain.n && i < NCHAIN; i++)
+        is_str(pa->chain.name[i], chain_names[i], "hop %zu", i);
+    is_int(dh_probe_take(p, pa), -1, "nothing more waiting");
+
+    /* parser: only the question asked */
+    {
+        size_t len = answer(q, (size_t) n, a);
+        unsigned id = (unsigned) q[0] << 8 | q[1];
+
+        is_int(dh_probe_parse(a, len, id, "mx.chain5.example.com", 1, pa), 1, "parse: the chain");
+        is_int(dh_probe_parse(a, len, id ^ 1, "mx.chain5.example.com", 1, pa), -1, "parse: another ID");
+        is_int(dh_probe_parse(a, len, id, "c5b.example.com", 1, pa), -1, "parse: another name");
+        is_int(dh_probe_parse(q, (size_t) n, id, "mx.chain5.example.com", 1, pa), -1,
+               "parse: a query, not an answer");
+        is_int(dh_probe_parse(a, 20, id, "mx.chain5.example.com", 1, pa), -1, "parse: cut short");
+        is_int(dh_probe_parse(a, len - 30, id, "mx.chain5.example.com", 1, pa), 0,
+               "parse: a cut answer section");
+    }
+
+    /* the hints: every later hop at once, keys before the final address */
+    ub = ub_ctx_create();
+    ok(ub != NULL && ub_ctx_async(ub, 1) == 0 && ub_ctx_set_fwd(ub, fwd) == 0 &&
+           /* the fake never answers: room for every question in flight */
+           ub_ctx_set_option(ub, "outgoing-range:", "256") == 0,
+       "a libunbound context on the fake");
+    {
+        size_t len = answer(q, (size_t) n, a);
+
+        dh_probe_parse(a, len, (unsigned) q[0] << 8 | q[1], "mx.chain5.example.com", 1, pa);
+    }
+    dh_prefetch_chain(ub, &pa->chain);
+    collect(fake, 1500);
+    for (i = 2; i + 1 < NCHAIN; i++)
+        ok(seen(chain_names[i], 5) != 0, "CNAME of hop %zu (%s) asked at once", i, chain_names[i]);
+    ok(seen("mx.example.net", 1) && seen("mx.example.net", 28), "the final host's addresses asked at once");
+    ok(seen("net", 43) && seen("net", 48) && seen("example.net", 43) && seen("example.net", 48),
+       "the final host's zone keys asked");
+    ok(seen("net", 43) && seen("net", 43) < seen("mx.example.net", 1),
+       "the topmost DS left before the final address (no re-ask by the validator)");
+    ok(seen("net", 43) < seen("example.net", 43), "zone keys from the root down");
+    ok(seen("_25._tcp.mx.example.net", 52) != 0, "the final host's TLSA asked");
+    ok(!seen("_25._tcp.c5c.example.com", 52), "no TLSA at an intermediate name (never a base domain)");
+    ok(!seen("c5c.example.com", 43) && seen("example.com", 43),
+       "a middle hop's keys: those above it (a CNAME is never at an apex)");
+    ok(seen("c5e.example.com", 5) < seen("net", 43), "the middle hops' CNAME questions leave first");
+
+    /* an MX answer: the exchanges (compressed or not) and what the next round asks of them */
+    {
+        uint8_t m[512];
+        size_t o = 12, qend;
+        static const uint8_t mx1[] = {0, 10, 2, 'm', 'x', 0xc0, 12}; /* mx + the question's name */
+        uint8_t mx2[64], rd[64];
+
+        memset(m, 0, 12);
+        m[0] = 0x12, m[1] = 0x34, m[2] = 0x81, m[3] = 0x80, m[5] = 1, m[7] = 3;
+        o += put_name(m + o, "chain5.example.com");
+        m[o++] = 0, m[o++] = 15, m[o++] = 0, m[o++] = 1;
+        qend = o;
+        o += put_rr(m + o, "chain5.example.com", 15, mx1, sizeof(mx1));
+        mx2[0] = 0, mx2[1] = 20;
+        o += put_rr(m + o, "chain5.example.com", 15, mx2, 2 + put_name(mx2 + 2, "other.example.org"));
+        rd[0] = 0, rd[1] = 5;
+        o += put_rr(m + o, "elsewhere.example", 15, rd, 2 + put_name(rd + 2, "not.ours.example"));
+        is_int(dh_probe_parse(m, o, 0x1234, "chain5.example.com", 15, pa), 1, "MX: the exchanges");
+        is_int((int) pa->nmx, 2, "MX: the two of the name asked, not another owner's");
+        is_str(pa->mx[0], "mx.chain5.example.com", "MX: a compressed exchange");
+        is_str(pa->mx[1], "other.example.org", "MX: an uncompressed exchange");
+        is_int(dh_probe_parse(m, o, 0x1234, "chain5.example.com", 1, pa), -1,
+               "MX: not the answer to an A question");
+        is_int(dh_probe_parse(m, qend + 14, 0x1234, "chain5.example.com", 15, pa), 0,
+               "MX: a cut answer section");
+        is_int(dh_probe_parse(m, o, 0x1234, "chain5.example.com", 15, pa), 1, "MX: again");
+        nseen = 0;
+        dh_prefetch_probe(ub, p, pa);
+        collect(fake, 1500);
+        ok(seen("other.example.org", 1) && seen("other.example.org", 28) && seen("other.example.org", 5),
+           "MX: an exchange's address and CNAME questions asked ahead of their round");
+        ok(seen("_25._tcp.other.example.org", 52) && seen("org", 43), "MX: its TLSA and zone keys too");
+        ok(seen("mx.chain5.example.com", 1) != 0, "MX: the first exchange too");
+    }
+
+    ub_ctx_delete(ub);
+    dh_probe_free(p);
+    close(fake);
+    free(pa);
+    return done_testing();
+}
