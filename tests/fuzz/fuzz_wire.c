@@ -5,7 +5,8 @@
  * LLVMFuzzerTestOneInput feeds one input to the packet CNAME-chain walker,
  * the name decoder (with and without compression), the MX, CNAME, address
  * and TLSA rdata parsers, and the name checks (name.c) on every name the
- * decoders produce and on the input taken as text. See fuzz.h for how it
+ * decoders produce and on the input taken as text, and the chain probe's
+ * reader of raw answers (chainprobe.c) as an A and an MX answer. See fuzz.h for how it
  * runs ("make fuzz", and its corpus in "make check").
  */
 #include <stdint.h>
@@ -13,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chainprobe.h"
 #include "fuzz.h"
 #include "name.h"
 #include "tlsa.h"
@@ -66,6 +68,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (dh_packet_chain(data, size, "mx.example.com", &chain) == 0)
         for (i = 0; i < chain.n; i++)
             names(chain.name[i]);
+    if (size >= 2) {
+        /* the raw answer a probe reads: its ID taken from the input, so
+         * that the parse goes past the header */
+        static dh_probe_answer pa;
+        unsigned id = (unsigned) data[0] << 8 | data[1];
+
+        if (dh_probe_parse(data, size, id, "mx.example.com", 1, &pa) > 0)
+            for (i = 0; i < pa.chain.n; i++)
+                names(pa.chain.name[i]);
+        if (dh_probe_parse(data, size, id, "example.com", 15, &pa) > 0)
+            for (i = 0; i < pa.nmx; i++)
+                names(pa.mx[i]);
+    }
     if (dh_wire_name(data, size, &off, 1, name) == 0)
         names(name);
     off = 0;

@@ -24,7 +24,7 @@ flags="-g -O1 -std=c11 -include $build/config.h -I$src/module -I$src/shim/socket
 libs="-lunbound -lpcre2-8 -lssl -lcrypto -lpthread"
 
 objs=
-for c in "$src"/module/*.c "$src/shim/socketmap/netstring.c" "$src/shim/cli/tlsa_text.c" "$src/shim/exim/args.c"; do
+for c in "$src"/module/*.c "$src/shim/cli/tlsa_text.c" "$src/shim/exim/args.c"; do
     o=$work/obj/$(basename "$c" .c).o
     if [ ! -f "$o" ] || [ "$c" -nt "$o" ]; then
         # shellcheck disable=SC2086
