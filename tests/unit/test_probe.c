@@ -194,6 +194,48 @@ int main(void)
             close(fd);
         unlink(path);
     }
+    /* hostile resolv.conf: a line longer than the reader's buffer whose
+     * tail looks like a nameserver line (a DHCP-supplied search list); the
+     * tail is not a line, and libunbound (ub_ctx_resolvconf, 1024 bytes a
+     * piece) never sends there: nor may the probe, which would tell that
+     * address every name asked */
+    {
+        char path[] = "/tmp/test_probe.XXXXXX";
+        char text[600];
+        int fd = mkstemp(path), len;
+        dh_settings s;
+        dh_probe *pr;
+        struct sockaddr_in peer;
+        socklen_t plen = sizeof(peer);
+
+        /* "search aaa...a " fills the first 255 bytes (a 256-byte fgets) */
+        memcpy(text, "search ", 7);
+        memset(text + 7, 'a', 247);
+        text[254] = ' ';
+        len = 255 + snprintf(text + 255, sizeof(text) - 255, "nameserver 192.0.2.66\nnameserver 127.0.0.8\n");
+        dh_settings_init(&s);
+        ok(fd >= 0 && write(fd, text, (size_t) len) == len, "a resolv.conf with a 277-byte search line");
+        s.resolv_conf = path;
+        pr = dh_probe_for(&s);
+        ok(pr != NULL && getpeername(dh_probe_fd(pr), (struct sockaddr *) &peer, &plen) == 0 &&
+               peer.sin_addr.s_addr == htonl(0x7f000008),
+           "the first nameserver line, not the tail of a long line that reads like one");
+        dh_probe_free(pr);
+        /* an address cut at the piece's end: "127.0.0.1" of "127.0.0.12" */
+        memcpy(text, "nameserver", 10);
+        memset(text + 10, ' ', 236);
+        len = 246 + snprintf(text + 246, sizeof(text) - 246, "127.0.0.12\nnameserver 127.0.0.8");
+        plen = sizeof(peer);
+        ok(ftruncate(fd, 0) == 0 && pwrite(fd, text, (size_t) len, 0) == len &&
+               (pr = dh_probe_for(&s)) != NULL &&
+               getpeername(dh_probe_fd(pr), (struct sockaddr *) &peer, &plen) == 0 &&
+               peer.sin_addr.s_addr == htonl(0x7f000008),
+           "an address cut by the reader's buffer is skipped; the last line needs no newline");
+        dh_probe_free(pr);
+        if (fd >= 0)
+            close(fd);
+        unlink(path);
+    }
     ok(dh_probe_fd(NULL) == -1 && dh_probe_take(NULL, pa) == -1, "no probe: nothing to read");
     p = dh_probe_new(fwd);
     ok(p != NULL && dh_probe_fd(p) >= 0, "a probe to the fake forwarder");
