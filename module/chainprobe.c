@@ -110,14 +110,21 @@ static int first_nameserver(const char *path, char *out, size_t size)
 {
     FILE *f = fopen(path, "re");
     char line[256];
-    int found = 0;
+    int found = 0, at_start = 1, cut;
 
     if (f == NULL)
         return 0;
-    /* long lines come in pieces: a piece only counts at a line's start */
+    /* long lines come in pieces: a piece only counts at a line's start (a
+     * long search line's tail that reads "nameserver X" is not one, and
+     * would send every name asked to X, where libunbound never goes) */
     while (!found && fgets(line, sizeof(line), f) != NULL) {
         char *p = line, *end;
+        int start = at_start;
 
+        at_start = strchr(line, '\n') != NULL;
+        cut = !at_start && strlen(line) == sizeof(line) - 1;
+        if (!start)
+            continue;
         while (*p == ' ' || *p == '\t')
             p++;
         if (strncmp(p, "nameserver", 10) != 0 || (p[10] != ' ' && p[10] != '\t'))
@@ -126,7 +133,8 @@ static int first_nameserver(const char *path, char *out, size_t size)
             ;
         for (end = p; *end && !isspace((unsigned char) *end); end++)
             ;
-        if (end > p && (size_t) (end - p) < size) {
+        /* an address cut by the piece's end is no address (127.0.0.1 of 127.0.0.12) */
+        if (end > p && (*end != '\0' || !cut) && (size_t) (end - p) < size) {
             memcpy(out, p, (size_t) (end - p));
             out[end - p] = '\0';
             found = 1;
