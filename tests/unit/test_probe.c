@@ -365,6 +365,43 @@ int main(void)
         ok(seen("mx.chain5.example.com", 1) != 0, "MX: the first exchange too");
     }
 
+    /* one hostile MX answer (a forger's): 16 exchanges, each deep in a zone
+     * of its own; the questions it can cause are bounded, not 16 times a
+     * host's worth (its probe, addresses, CNAME, TLSA, 8 zones' keys) */
+    {
+        uint8_t m[1400], rd[200];
+        size_t o = 12, k;
+        char ex[200];
+
+        memset(m, 0, 12);
+        m[0] = 0x43, m[1] = 0x21, m[2] = 0x81, m[3] = 0x80, m[5] = 1, m[7] = 16;
+        o += put_name(m + o, "hostile.example");
+        m[o++] = 0, m[o++] = 15, m[o++] = 0, m[o++] = 1;
+        for (k = 0; k < 16; k++) {
+            snprintf(ex, sizeof(ex), "a.b.c.d.e.f.g.h%zu.t%zu", k, k);
+            rd[0] = 0, rd[1] = (uint8_t) k;
+            o += put_rr(m + o, "hostile.example", 15, rd, 2 + put_name(rd + 2, ex));
+        }
+        is_int(dh_probe_parse(m, o, 0x4321, "hostile.example", 15, pa), 1, "hostile MX: parsed");
+        is_int((int) pa->nmx, 16, "hostile MX: 16 exchanges");
+        nseen = 0;
+        dh_prefetch_probe(ub, p, pa);
+        collect(fake, 1500);
+        {
+            size_t mine = 0;
+
+            /* libunbound's retries of earlier questions reach the fake too */
+            for (k = 0; k < nseen; k++) {
+                const char *dot = strrchr(seen_name[k], '.');
+                const char *last = dot ? dot + 1 : seen_name[k];
+
+                mine += last[0] == 't' && last[1] >= '0' && last[1] <= '9';
+            }
+            ok(mine <= 100, "hostile MX: at most 100 questions from one answer (%zu)", mine);
+        }
+        ok(seen("a.b.c.d.e.f.g.h0.t0", 1) != 0, "hostile MX: the first exchange is still asked");
+    }
+
     ub_ctx_delete(ub);
     dh_probe_free(p);
     close(fake);
