@@ -11,17 +11,20 @@
  * answers (another ID, another question) must be ignored.
  */
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unbound.h>
 #include <unistd.h>
 
 #include "chainprobe.h"
 #include "prefetch.h"
+#include "resolver.h"
 #include "tap.h"
 
 static const char *const chain_names[] = {"mx.chain5.example.com", "c5b.example.com", "c5c.example.com",
@@ -400,6 +403,32 @@ int main(void)
             ok(mine <= 100, "hostile MX: at most 100 questions from one answer (%zu)", mine);
         }
         ok(seen("a.b.c.d.e.f.g.h0.t0", 1) != 0, "hostile MX: the first exchange is still asked");
+    }
+
+    /* fork: a child (an Exim delivery process) drops its parent's resolver;
+     * the probe's socket must go with it, not stay open in the child */
+    {
+        dh_settings s;
+        char err[256];
+        dh_resolver *r;
+        int fd = -1, status = -1;
+        pid_t pid;
+
+        dh_settings_init(&s);
+        s.trust_anchor = (char *) "/dev/null";
+        s.forwarders[s.nforwarders++] = fwd;
+        r = dh_resolver_new(&s, err, sizeof(err));
+        ok(r != NULL && (fd = dh_probe_fd(r->probe)) >= 0, "a resolver with a probe (%s)", r ? "" : err);
+        if (r != NULL && (pid = fork()) == 0) {
+            dh_resolver_free(r);
+            _exit(fcntl(fd, F_GETFD) == -1 ? 0 : 1);
+        } else if (r != NULL && pid > 0) {
+            waitpid(pid, &status, 0);
+        }
+        ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+           "fork: the child's copy of the probe's socket is closed");
+        ok(r != NULL && fcntl(fd, F_GETFD) != -1, "fork: the parent's stays open");
+        dh_resolver_free(r);
     }
 
     ub_ctx_delete(ub);
