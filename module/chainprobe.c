@@ -8,6 +8,7 @@
  *
  *   dh_probe *dh_probe_new(const char *forwarder);
  *   dh_probe *dh_probe_for(const dh_settings *s);
+ *   void dh_probe_drop(dh_probe *p);
  *   void dh_probe_ask(dh_probe *p, const char *name, int qtype);
  *   int dh_probe_take(dh_probe *p, dh_probe_answer *a);
  *
@@ -142,6 +143,16 @@ static int first_nameserver(const char *path, char *out, size_t size)
     }
     fclose(f);
     return found;
+}
+
+void dh_probe_drop(dh_probe *p)
+{
+    if (p == NULL)
+        return;
+    close(p->fd);
+    /* its lock may have been held at fork by a thread that does not exist
+     * here: destroying it is undefined, its memory is merely released */
+    free(p);
 }
 
 dh_probe *dh_probe_for(const dh_settings *s)
