@@ -411,22 +411,33 @@ int main(void)
         dh_settings s;
         char err[256];
         dh_resolver *r;
-        int fd = -1, status = -1;
-        pid_t pid;
+        int fd = -1, status = -1, tell[2] = {-1, -1};
+        char verdict = '?';
+        pid_t pid = -1;
 
         dh_settings_init(&s);
         s.trust_anchor = (char *) "/dev/null";
         s.forwarders[s.nforwarders++] = fwd;
         r = dh_resolver_new(&s, err, sizeof(err));
         ok(r != NULL && (fd = dh_probe_fd(r->probe)) >= 0, "a resolver with a probe (%s)", r ? "" : err);
-        if (r != NULL && (pid = fork()) == 0) {
+        /* the verdict by pipe: under valgrind the child's exit status is
+         * its error code (the parent's libunbound context, abandoned) */
+        if (r != NULL && pipe(tell) == 0 && (pid = fork()) == 0) {
+            char v;
+
             dh_resolver_free(r);
-            _exit(fcntl(fd, F_GETFD) == -1 ? 0 : 1);
+            v = fcntl(fd, F_GETFD) == -1 ? 'y' : 'n';
+            _exit(write(tell[1], &v, 1) == 1 ? 0 : 1);
         } else if (r != NULL && pid > 0) {
             waitpid(pid, &status, 0);
+            if (read(tell[0], &verdict, 1) != 1)
+                verdict = '?';
         }
-        ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-           "fork: the child's copy of the probe's socket is closed");
+        if (tell[0] >= 0) {
+            close(tell[0]);
+            close(tell[1]);
+        }
+        ok(verdict == 'y', "fork: the child's copy of the probe's socket is closed");
         ok(r != NULL && fcntl(fd, F_GETFD) != -1, "fork: the parent's stays open");
         dh_resolver_free(r);
     }
