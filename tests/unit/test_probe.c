@@ -404,6 +404,62 @@ int main(void)
         }
         ok(seen("a.b.c.d.e.f.g.h0.t0", 1) != 0, "hostile MX: the first exchange is still asked");
     }
+    /* ...nor through the CNAME hints it made: the attacker's own zone
+     * answers them with an alias, whose chase (up to 7 hops, each with its
+     * keys and TLSA) would ask on beyond the answer's bound */
+    {
+        struct pollfd pfd[2] = {{.fd = fake, .events = POLLIN}, {.fd = ub_fd(ub), .events = POLLIN}};
+        uint8_t buf[1500], m[512], rd0[64];
+        size_t k, o = 12;
+
+        memset(m, 0, 12);
+        m[0] = 0x55, m[1] = 0x66, m[2] = 0x81, m[3] = 0x80, m[5] = 1, m[7] = 1;
+        o += put_name(m + o, "hostile2.example");
+        m[o++] = 0, m[o++] = 15, m[o++] = 0, m[o++] = 1;
+        rd0[0] = 0, rd0[1] = 10;
+        o += put_rr(m + o, "hostile2.example", 15, rd0, 2 + put_name(rd0 + 2, "ex.u0"));
+        is_int(dh_probe_parse(m, o, 0x5566, "hostile2.example", 15, pa), 1,
+               "hostile MX: one exchange, ex.u0");
+        nseen = 0;
+        dh_prefetch_probe(ub, p, pa);
+        for (k = 0; k < 400 && poll(pfd, 2, 1500) > 0; k++) {
+            if (pfd[1].revents)
+                ub_process(ub);
+            if (pfd[0].revents) {
+                ssize_t got2 = recvfrom(fake, buf, sizeof(buf), 0, (struct sockaddr *) &sa, &salen);
+                char name[300];
+                unsigned type;
+                size_t qe = 12;
+
+                if (got2 < 12)
+                    continue;
+                question(buf, (size_t) got2, name, sizeof(name), &type);
+                if (nseen < 512 && !seen(name, type)) {
+                    snprintf(seen_name[nseen], sizeof(seen_name[nseen]), "%s", name);
+                    seen_type[nseen++] = type;
+                }
+                if (type != 5 || strcmp(name, "ex.u0") != 0)
+                    continue;
+                while (qe < (size_t) got2 && buf[qe] != 0)
+                    qe += buf[qe] + 1;
+                qe += 5;
+                buf[2] = 0x81, buf[3] = 0x80, buf[7] = 1, buf[9] = 0, buf[11] = 0; /* one answer, no OPT */
+                {
+                    uint8_t rd[64], rr[128];
+                    size_t rl = put_name(rd, "n1.z1.u9"), o2 = 0;
+
+                    rr[o2++] = 0xc0, rr[o2++] = 12; /* the question's name */
+                    rr[o2++] = 0, rr[o2++] = 5, rr[o2++] = 0, rr[o2++] = 1, rr[o2++] = 0, rr[o2++] = 0;
+                    rr[o2++] = 0, rr[o2++] = 60, rr[o2++] = 0, rr[o2++] = (uint8_t) rl;
+                    memcpy(rr + o2, rd, rl);
+                    memcpy(buf + qe, rr, o2 + rl);
+                    sendto(fake, buf, qe + o2 + rl, 0, (struct sockaddr *) &sa, salen);
+                }
+            }
+        }
+        ok(seen("ex.u0", 5) && !seen("n1.z1.u9", 5) && !seen("_25._tcp.n1.z1.u9", 52) && !seen("u9", 43),
+           "hostile MX: an exchange's alias is not chased from a probe's hint");
+    }
 
     /* fork: a child (an Exim delivery process) drops its parent's resolver;
      * the probe's socket must go with it, not stay open in the child */
