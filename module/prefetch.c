@@ -332,7 +332,9 @@ void dh_prefetch_probe(struct ub_ctx *ub, dh_probe *probe, const dh_probe_answer
             dh_prefetch_question(ub, probe, a->mx[i], QT_A);
             hint(ub, a->mx[i], QT_A, 0);
             hint(ub, a->mx[i], QT_AAAA, 0);
-            hint(ub, a->mx[i], QT_CNAME, 0);
+            /* not chased: the exchange's own probe shows its chain, and a
+             * chase (7 hops) would run past this answer's bound */
+            hint(ub, a->mx[i], QT_CNAME, HINT_MAX_HOPS);
         }
     }
     probe_budget = -1;
