@@ -8,6 +8,7 @@
  *
  *   dh_probe *dh_probe_new(const char *forwarder);
  *   dh_probe *dh_probe_for(const dh_settings *s);
+ *   void dh_probe_drop(dh_probe *p);
  *   void dh_probe_ask(dh_probe *p, const char *name, int qtype);
  *   int dh_probe_take(dh_probe *p, dh_probe_answer *a);
  *
@@ -110,14 +111,21 @@ static int first_nameserver(const char *path, char *out, size_t size)
 {
     FILE *f = fopen(path, "re");
     char line[256];
-    int found = 0;
+    int found = 0, at_start = 1, cut;
 
     if (f == NULL)
         return 0;
-    /* long lines come in pieces: a piece only counts at a line's start */
+    /* long lines come in pieces: a piece only counts at a line's start (a
+     * long search line's tail that reads "nameserver X" is not one, and
+     * would send every name asked to X, where libunbound never goes) */
     while (!found && fgets(line, sizeof(line), f) != NULL) {
         char *p = line, *end;
+        int start = at_start;
 
+        at_start = strchr(line, '\n') != NULL;
+        cut = !at_start && strlen(line) == sizeof(line) - 1;
+        if (!start)
+            continue;
         while (*p == ' ' || *p == '\t')
             p++;
         if (strncmp(p, "nameserver", 10) != 0 || (p[10] != ' ' && p[10] != '\t'))
@@ -126,7 +134,8 @@ static int first_nameserver(const char *path, char *out, size_t size)
             ;
         for (end = p; *end && !isspace((unsigned char) *end); end++)
             ;
-        if (end > p && (size_t) (end - p) < size) {
+        /* an address cut by the piece's end is no address (127.0.0.1 of 127.0.0.12) */
+        if (end > p && (*end != '\0' || !cut) && (size_t) (end - p) < size) {
             memcpy(out, p, (size_t) (end - p));
             out[end - p] = '\0';
             found = 1;
@@ -134,6 +143,16 @@ static int first_nameserver(const char *path, char *out, size_t size)
     }
     fclose(f);
     return found;
+}
+
+void dh_probe_drop(dh_probe *p)
+{
+    if (p == NULL)
+        return;
+    close(p->fd);
+    /* its lock may have been held at fork by a thread that does not exist
+     * here: destroying it is undefined, its memory is merely released */
+    free(p);
 }
 
 dh_probe *dh_probe_for(const dh_settings *s)

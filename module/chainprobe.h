@@ -9,6 +9,7 @@
  *   dh_probe *dh_probe_new(const char *forwarder);
  *   dh_probe *dh_probe_for(const dh_settings *s);
  *   void dh_probe_free(dh_probe *p);
+ *   void dh_probe_drop(dh_probe *p);
  *   int dh_probe_fd(const dh_probe *p);
  *   void dh_probe_ask(dh_probe *p, const char *name, int qtype);
  *   int dh_probe_take(dh_probe *p, dh_probe_answer *a);
@@ -46,6 +47,8 @@ dh_probe *dh_probe_new(const char *forwarder);
 /* dh_probe_for - a probe to the first forwarder libunbound uses with s, or NULL */
 dh_probe *dh_probe_for(const dh_settings *s);
 void dh_probe_free(dh_probe *p);
+/* dh_probe_drop - a forked child's copy of its parent's probe: socket closed, memory freed */
+void dh_probe_drop(dh_probe *p);
 /* dh_probe_fd - the descriptor to poll for answers, or -1 (p NULL) */
 int dh_probe_fd(const dh_probe *p);
 /* dh_probe_ask - send an A or MX question for name (nothing when p is NULL) */

@@ -72,6 +72,16 @@
 #define QT_DNSKEY       48
 #define QT_TLSA         52
 
+/*
+ * The questions one probe answer may cause (its names are a forger's to
+ * choose: 16 exchanges deep in zones of their own made about 250 at once).
+ * A real chain of five hops or an MX set of five hosts needs well under
+ * this; past it the rest of the names are simply not hinted. Counted per
+ * thread while dh_prefetch_probe runs; -1 when no probe answer is read.
+ */
+#define PROBE_HINTS 64
+static _Thread_local int probe_budget = -1;
+
 static pthread_mutex_t hint_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct {
     uint64_t key;
@@ -139,8 +149,11 @@ static void hint_answer(void *data, int err, struct ub_result *res);
  */
 static void hint(struct ub_ctx *ub, const char *name, int qtype, unsigned hops)
 {
-    if (first_hint(ub, name, qtype))
+    if (probe_budget != 0 && first_hint(ub, name, qtype)) {
         dh_transport_hint(ub, name, qtype, (void *) ((uintptr_t) ub | hops), hint_answer);
+        if (probe_budget > 0)
+            probe_budget--;
+    }
 }
 
 static void zone_keys(struct ub_ctx *ub, const char *name)
@@ -191,8 +204,12 @@ void dh_prefetch_question(struct ub_ctx *ub, dh_probe *probe, const char *name, 
     if (ub == NULL || name == NULL)
         return;
     /* the probe first: its answer should be in before libunbound's own */
-    if ((qtype == QT_A || qtype == QT_MX) && probe != NULL && first_hint(ub, name, QT_PROBE + qtype))
+    if ((qtype == QT_A || qtype == QT_MX) && probe != NULL && probe_budget != 0 &&
+        first_hint(ub, name, QT_PROBE + qtype)) {
         dh_probe_ask(probe, name, qtype);
+        if (probe_budget > 0)
+            probe_budget--;
+    }
     if (qtype == QT_A)
         host(ub, name, 0);
     else
@@ -306,15 +323,19 @@ void dh_prefetch_probe(struct ub_ctx *ub, dh_probe *probe, const dh_probe_answer
 
     if (ub == NULL || a == NULL)
         return;
+    probe_budget = PROBE_HINTS;
     if (a->qtype == QT_A) {
         dh_prefetch_chain(ub, &a->chain);
-        return;
+    } else {
+        /* MX: what the address round will ask of every exchange (walk.c) */
+        for (i = 0; i < a->nmx && i < DH_PROBE_MX && probe_budget != 0; i++) {
+            dh_prefetch_question(ub, probe, a->mx[i], QT_A);
+            hint(ub, a->mx[i], QT_A, 0);
+            hint(ub, a->mx[i], QT_AAAA, 0);
+            /* not chased: the exchange's own probe shows its chain, and a
+             * chase (7 hops) would run past this answer's bound */
+            hint(ub, a->mx[i], QT_CNAME, HINT_MAX_HOPS);
+        }
     }
-    /* MX: what the address round will ask of every exchange (walk.c) */
-    for (i = 0; i < a->nmx && i < DH_PROBE_MX; i++) {
-        dh_prefetch_question(ub, probe, a->mx[i], QT_A);
-        hint(ub, a->mx[i], QT_A, 0);
-        hint(ub, a->mx[i], QT_AAAA, 0);
-        hint(ub, a->mx[i], QT_CNAME, 0);
-    }
+    probe_budget = -1;
 }

@@ -71,7 +71,9 @@ dh_resolver *dh_resolver_free(dh_resolver *r)
         return NULL;
     if (!dh_resolver_mine(r)) {
         /* another thread of the parent may have held qlock at fork: the
-         * list may be half-changed, so it is left alone with the rest */
+         * list may be half-changed, so it is left alone with the rest;
+         * the probe's socket is this process's own copy: closed */
+        dh_probe_drop(r->probe);
         free(r);
         return NULL;
     }

@@ -11,17 +11,20 @@
  * answers (another ID, another question) must be ignored.
  */
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unbound.h>
 #include <unistd.h>
 
 #include "chainprobe.h"
 #include "prefetch.h"
+#include "resolver.h"
 #include "tap.h"
 
 static const char *const chain_names[] = {"mx.chain5.example.com", "c5b.example.com", "c5c.example.com",
@@ -194,6 +197,48 @@ int main(void)
             close(fd);
         unlink(path);
     }
+    /* hostile resolv.conf: a line longer than the reader's buffer whose
+     * tail looks like a nameserver line (a DHCP-supplied search list); the
+     * tail is not a line, and libunbound (ub_ctx_resolvconf, 1024 bytes a
+     * piece) never sends there: nor may the probe, which would tell that
+     * address every name asked */
+    {
+        char path[] = "/tmp/test_probe.XXXXXX";
+        char text[600];
+        int fd = mkstemp(path), len;
+        dh_settings s;
+        dh_probe *pr;
+        struct sockaddr_in peer;
+        socklen_t plen = sizeof(peer);
+
+        /* "search aaa...a " fills the first 255 bytes (a 256-byte fgets) */
+        memcpy(text, "search ", 7);
+        memset(text + 7, 'a', 247);
+        text[254] = ' ';
+        len = 255 + snprintf(text + 255, sizeof(text) - 255, "nameserver 192.0.2.66\nnameserver 127.0.0.8\n");
+        dh_settings_init(&s);
+        ok(fd >= 0 && write(fd, text, (size_t) len) == len, "a resolv.conf with a 277-byte search line");
+        s.resolv_conf = path;
+        pr = dh_probe_for(&s);
+        ok(pr != NULL && getpeername(dh_probe_fd(pr), (struct sockaddr *) &peer, &plen) == 0 &&
+               peer.sin_addr.s_addr == htonl(0x7f000008),
+           "the first nameserver line, not the tail of a long line that reads like one");
+        dh_probe_free(pr);
+        /* an address cut at the piece's end: "127.0.0.1" of "127.0.0.12" */
+        memcpy(text, "nameserver", 10);
+        memset(text + 10, ' ', 236);
+        len = 246 + snprintf(text + 246, sizeof(text) - 246, "127.0.0.12\nnameserver 127.0.0.8");
+        plen = sizeof(peer);
+        ok(ftruncate(fd, 0) == 0 && pwrite(fd, text, (size_t) len, 0) == len &&
+               (pr = dh_probe_for(&s)) != NULL &&
+               getpeername(dh_probe_fd(pr), (struct sockaddr *) &peer, &plen) == 0 &&
+               peer.sin_addr.s_addr == htonl(0x7f000008),
+           "an address cut by the reader's buffer is skipped; the last line needs no newline");
+        dh_probe_free(pr);
+        if (fd >= 0)
+            close(fd);
+        unlink(path);
+    }
     ok(dh_probe_fd(NULL) == -1 && dh_probe_take(NULL, pa) == -1, "no probe: nothing to read");
     p = dh_probe_new(fwd);
     ok(p != NULL && dh_probe_fd(p) >= 0, "a probe to the fake forwarder");
@@ -321,6 +366,136 @@ int main(void)
            "MX: an exchange's address and CNAME questions asked ahead of their round");
         ok(seen("_25._tcp.other.example.org", 52) && seen("org", 43), "MX: its TLSA and zone keys too");
         ok(seen("mx.chain5.example.com", 1) != 0, "MX: the first exchange too");
+    }
+
+    /* one hostile MX answer (a forger's): 16 exchanges, each deep in a zone
+     * of its own; the questions it can cause are bounded, not 16 times a
+     * host's worth (its probe, addresses, CNAME, TLSA, 8 zones' keys) */
+    {
+        uint8_t m[1400], rd[200];
+        size_t o = 12, k;
+        char ex[200];
+
+        memset(m, 0, 12);
+        m[0] = 0x43, m[1] = 0x21, m[2] = 0x81, m[3] = 0x80, m[5] = 1, m[7] = 16;
+        o += put_name(m + o, "hostile.example");
+        m[o++] = 0, m[o++] = 15, m[o++] = 0, m[o++] = 1;
+        for (k = 0; k < 16; k++) {
+            snprintf(ex, sizeof(ex), "a.b.c.d.e.f.g.h%zu.t%zu", k, k);
+            rd[0] = 0, rd[1] = (uint8_t) k;
+            o += put_rr(m + o, "hostile.example", 15, rd, 2 + put_name(rd + 2, ex));
+        }
+        is_int(dh_probe_parse(m, o, 0x4321, "hostile.example", 15, pa), 1, "hostile MX: parsed");
+        is_int((int) pa->nmx, 16, "hostile MX: 16 exchanges");
+        nseen = 0;
+        dh_prefetch_probe(ub, p, pa);
+        collect(fake, 1500);
+        {
+            size_t mine = 0;
+
+            /* libunbound's retries of earlier questions reach the fake too */
+            for (k = 0; k < nseen; k++) {
+                const char *dot = strrchr(seen_name[k], '.');
+                const char *last = dot ? dot + 1 : seen_name[k];
+
+                mine += last[0] == 't' && last[1] >= '0' && last[1] <= '9';
+            }
+            ok(mine <= 100, "hostile MX: at most 100 questions from one answer (%zu)", mine);
+        }
+        ok(seen("a.b.c.d.e.f.g.h0.t0", 1) != 0, "hostile MX: the first exchange is still asked");
+    }
+    /* ...nor through the CNAME hints it made: the attacker's own zone
+     * answers them with an alias, whose chase (up to 7 hops, each with its
+     * keys and TLSA) would ask on beyond the answer's bound */
+    {
+        struct pollfd pfd[2] = {{.fd = fake, .events = POLLIN}, {.fd = ub_fd(ub), .events = POLLIN}};
+        uint8_t buf[1500], m[512], rd0[64];
+        size_t k, o = 12;
+
+        memset(m, 0, 12);
+        m[0] = 0x55, m[1] = 0x66, m[2] = 0x81, m[3] = 0x80, m[5] = 1, m[7] = 1;
+        o += put_name(m + o, "hostile2.example");
+        m[o++] = 0, m[o++] = 15, m[o++] = 0, m[o++] = 1;
+        rd0[0] = 0, rd0[1] = 10;
+        o += put_rr(m + o, "hostile2.example", 15, rd0, 2 + put_name(rd0 + 2, "ex.u0"));
+        is_int(dh_probe_parse(m, o, 0x5566, "hostile2.example", 15, pa), 1,
+               "hostile MX: one exchange, ex.u0");
+        nseen = 0;
+        dh_prefetch_probe(ub, p, pa);
+        for (k = 0; k < 400 && poll(pfd, 2, 1500) > 0; k++) {
+            if (pfd[1].revents)
+                ub_process(ub);
+            if (pfd[0].revents) {
+                ssize_t got2 = recvfrom(fake, buf, sizeof(buf), 0, (struct sockaddr *) &sa, &salen);
+                char name[300];
+                unsigned type;
+                size_t qe = 12;
+
+                if (got2 < 12)
+                    continue;
+                question(buf, (size_t) got2, name, sizeof(name), &type);
+                if (nseen < 512 && !seen(name, type)) {
+                    snprintf(seen_name[nseen], sizeof(seen_name[nseen]), "%s", name);
+                    seen_type[nseen++] = type;
+                }
+                if (type != 5 || strcmp(name, "ex.u0") != 0)
+                    continue;
+                while (qe < (size_t) got2 && buf[qe] != 0)
+                    qe += buf[qe] + 1;
+                qe += 5;
+                buf[2] = 0x81, buf[3] = 0x80, buf[7] = 1, buf[9] = 0, buf[11] = 0; /* one answer, no OPT */
+                {
+                    uint8_t rd[64], rr[128];
+                    size_t rl = put_name(rd, "n1.z1.u9"), o2 = 0;
+
+                    rr[o2++] = 0xc0, rr[o2++] = 12; /* the question's name */
+                    rr[o2++] = 0, rr[o2++] = 5, rr[o2++] = 0, rr[o2++] = 1, rr[o2++] = 0, rr[o2++] = 0;
+                    rr[o2++] = 0, rr[o2++] = 60, rr[o2++] = 0, rr[o2++] = (uint8_t) rl;
+                    memcpy(rr + o2, rd, rl);
+                    memcpy(buf + qe, rr, o2 + rl);
+                    sendto(fake, buf, qe + o2 + rl, 0, (struct sockaddr *) &sa, salen);
+                }
+            }
+        }
+        ok(seen("ex.u0", 5) && !seen("n1.z1.u9", 5) && !seen("_25._tcp.n1.z1.u9", 52) && !seen("u9", 43),
+           "hostile MX: an exchange's alias is not chased from a probe's hint");
+    }
+
+    /* fork: a child (an Exim delivery process) drops its parent's resolver;
+     * the probe's socket must go with it, not stay open in the child */
+    {
+        dh_settings s;
+        char err[256];
+        dh_resolver *r;
+        int fd = -1, status = -1, tell[2] = {-1, -1};
+        char verdict = '?';
+        pid_t pid = -1;
+
+        dh_settings_init(&s);
+        s.trust_anchor = (char *) "/dev/null";
+        s.forwarders[s.nforwarders++] = fwd;
+        r = dh_resolver_new(&s, err, sizeof(err));
+        ok(r != NULL && (fd = dh_probe_fd(r->probe)) >= 0, "a resolver with a probe (%s)", r ? "" : err);
+        /* the verdict by pipe: under valgrind the child's exit status is
+         * its error code (the parent's libunbound context, abandoned) */
+        if (r != NULL && pipe(tell) == 0 && (pid = fork()) == 0) {
+            char v;
+
+            dh_resolver_free(r);
+            v = fcntl(fd, F_GETFD) == -1 ? 'y' : 'n';
+            _exit(write(tell[1], &v, 1) == 1 ? 0 : 1);
+        } else if (r != NULL && pid > 0) {
+            waitpid(pid, &status, 0);
+            if (read(tell[0], &verdict, 1) != 1)
+                verdict = '?';
+        }
+        if (tell[0] >= 0) {
+            close(tell[0]);
+            close(tell[1]);
+        }
+        ok(verdict == 'y', "fork: the child's copy of the probe's socket is closed");
+        ok(r != NULL && fcntl(fd, F_GETFD) != -1, "fork: the parent's stays open");
+        dh_resolver_free(r);
     }
 
     ub_ctx_delete(ub);
