@@ -35,21 +35,6 @@
 #include "clock.h"
 #include "danehop.h"
 
-static long rss_kb(void)
-{
-    FILE *f = fopen("/proc/self/status", "r");
-    char line[256];
-    long kb = -1;
-
-    if (f == NULL)
-        return -1;
-    while (fgets(line, sizeof(line), f))
-        if (strncmp(line, "VmRSS:", 6) == 0)
-            kb = atol(line + 6);
-    fclose(f);
-    return kb;
-}
-
 typedef danehop_ctx *(*ctx_new_fn)(void);
 typedef int (*set_fn)(danehop_ctx *, const char *);
 typedef int (*resolve_fn)(danehop_ctx *, const char *, const char *, unsigned, danehop_policy, unsigned,

@@ -32,21 +32,6 @@
 
 typedef int (*entry_fn)(unsigned char **yield, int argc, unsigned char *argv[]);
 
-static long rss_kb(void)
-{
-    FILE *f = fopen("/proc/self/status", "r");
-    char line[256];
-    long kb = -1;
-
-    if (f == NULL)
-        return -1;
-    while (fgets(line, sizeof(line), f))
-        if (strncmp(line, "VmRSS:", 6) == 0)
-            kb = atol(line + 6);
-    fclose(f);
-    return kb;
-}
-
 static double cpu_us(void)
 {
     struct timespec ts;
