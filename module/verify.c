@@ -30,15 +30,7 @@
 #include <string.h>
 
 #include "decision.h"
-
-struct danehop_verdict {
-    int authenticated;
-    int usage, selector, mtype, depth;
-    char reason[512];
-    char peername[256];
-};
-
-static danehop_verdict *verdict_new(void) { return calloc(1, sizeof(danehop_verdict)); }
+#include "verdict.h"
 
 /*
  * has_names - whether reference names were given. Without one, OpenSSL
@@ -201,7 +193,7 @@ danehop_verdict *danehop_verify(const danehop_tlsa_rr *recs, size_t nrecs, const
                                 size_t nnames, const unsigned char *const *der, const size_t *derlen,
                                 size_t nder)
 {
-    danehop_verdict *v = verdict_new();
+    danehop_verdict *v = dh_verdict_new();
     SSL_CTX *sctx = NULL;
     SSL *ssl = NULL;
     STACK_OF(X509) *chain = NULL;
@@ -209,7 +201,6 @@ danehop_verdict *danehop_verify(const danehop_tlsa_rr *recs, size_t nrecs, const
 
     if (v == NULL)
         return NULL;
-    v->usage = v->selector = v->mtype = v->depth = -1;
     if ((chain = sk_X509_new_null()) == NULL) {
         snprintf(v->reason, sizeof(v->reason), "out of memory");
         return v;
@@ -238,7 +229,7 @@ danehop_verdict *danehop_verify_host(const danehop_host *h, const unsigned char 
     size_t i, n = h->ntlsa < DH_TLSA_MAX ? h->ntlsa : DH_TLSA_MAX;
 
     if (h->action != DANEHOP_ACTION_DANE) {
-        danehop_verdict *v = verdict_new();
+        danehop_verdict *v = dh_verdict_new();
 
         if (v != NULL)
             snprintf(v->reason, sizeof(v->reason),
@@ -280,20 +271,3 @@ int danehop_ssl_apply(struct ssl_st *ssl, const danehop_host *h)
     ERR_clear_error();
     return usable ? 0 : -1;
 }
-
-int danehop_verdict_authenticated(const danehop_verdict *v) { return v->authenticated; }
-const char *danehop_verdict_reason(const danehop_verdict *v) { return v->reason; }
-const char *danehop_verdict_peername(const danehop_verdict *v) { return *v->peername ? v->peername : NULL; }
-
-int danehop_verdict_match(const danehop_verdict *v, int *usage, int *selector, int *mtype, int *depth)
-{
-    if (!v->authenticated || v->depth < 0)
-        return -1;
-    *usage = v->usage;
-    *selector = v->selector;
-    *mtype = v->mtype;
-    *depth = v->depth;
-    return 0;
-}
-
-void danehop_verdict_free(danehop_verdict *v) { free(v); }
