@@ -37,9 +37,12 @@
 #include "decform.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "base64.h"
 #include "decision.h"
+#include "verdict.h"
 
 /* ---- rendering ---------------------------------------------------------- */
 
@@ -155,12 +158,14 @@ typedef struct reader {
     char *err;
     size_t errlen;
     int failed;
+    const char *what; /* "decision", "chain check", "verdict": for the error */
 } reader;
 
 static int refuse(reader *r, const char *why, const char *key)
 {
     if (!r->failed)
-        snprintf(r->err, r->errlen, "daemon decision refused: %s (%.40s)", why, key);
+        snprintf(r->err, r->errlen, "daemon %s refused: %s (%.40s)", r->what ? r->what : "decision", why,
+                 key);
     r->failed = 1;
     return -1;
 }
@@ -371,7 +376,7 @@ static void host(reader *r, danehop_host *h)
 
 int dh_decform_parse(const char *text, size_t len, danehop_decision **out, char *err, size_t errlen)
 {
-    reader r = {text, text + len, NULL, err, errlen, 0};
+    reader r = {text, text + len, NULL, err, errlen, 0, "decision"};
     danehop_decision *d;
     size_t i, vlen;
     const char *v;
@@ -424,5 +429,152 @@ int dh_decform_parse(const char *text, size_t len, danehop_decision **out, char 
         return -1;
     }
     *out = d;
+    return 0;
+}
+
+/* ---- a chain check (verify-v1) and its verdict --------------------------- */
+
+/* version - the first line must be "tag N" with this format's version */
+static void version(reader *r, const char *tag)
+{
+    size_t vlen;
+    const char *v = value(r, tag, &vlen);
+
+    if (v != NULL && (vlen != 1 || v[0] != '0' + DH_DECFORM_VERSION))
+        refuse(r, "unknown version", tag);
+}
+
+/* the end - "end" and nothing after it */
+static void the_end(reader *r)
+{
+    if (!r->failed && (r->end - r->p != 4 || memcmp(r->p, "end\n", 4) != 0))
+        refuse(r, "expected the end", "end");
+}
+
+int dh_decform_render_check(const danehop_host *h, const unsigned char *const *der, const size_t *len,
+                            size_t n, dh_buf *b)
+{
+    size_t i;
+
+    if (n > DH_CHECK_MAX_CERTS)
+        return -1;
+    dh_buf_printf(b, "danehop-check %d\n", DH_DECFORM_VERSION);
+    put_host(b, h);
+    put_num(b, "certs", n);
+    for (i = 0; i < n; i++) {
+        char *enc;
+        size_t elen = DH_BASE64_LEN(len[i]) + 1;
+
+        if (len[i] == 0 || len[i] > DH_CHECK_MAX_CERT || (enc = malloc(elen)) == NULL)
+            return -1;
+        dh_base64_encode(der[i], len[i], enc, elen);
+        dh_buf_add(b, "cert ");
+        dh_buf_add(b, enc);
+        dh_buf_add(b, "\n");
+        free(enc);
+    }
+    dh_buf_add(b, "end\n");
+    return b->failed || b->len > DH_CHECK_MAX ? -1 : 0;
+}
+
+int dh_decform_parse_check(const char *text, size_t len, danehop_decision **holder, const unsigned char **der,
+                           size_t *derlen, size_t *n, char *err, size_t errlen)
+{
+    reader r = {text, text + len, NULL, err, errlen, 0, "chain check"};
+    danehop_decision *d;
+    size_t i, vlen, total = 0;
+
+    *holder = NULL;
+    *n = 0;
+    if (len > DH_CHECK_MAX || memchr(text, '\0', len) != NULL)
+        return refuse(&r, "too long or a NUL byte", "check");
+    if ((d = r.d = dh_decision_new()) == NULL)
+        return refuse(&r, "out of memory", "check");
+    version(&r, "danehop-check");
+    d->nhosts = 1;
+    d->hosts = list(&r, 1, sizeof(*d->hosts), "host");
+    if (!r.failed)
+        host(&r, &d->hosts[0]);
+    *n = num(&r, "certs", DH_CHECK_MAX_CERTS);
+    for (i = 0; i < *n && !r.failed; i++) {
+        const char *v = value(&r, "cert", &vlen);
+        unsigned char *buf;
+        long got;
+
+        if (v == NULL)
+            break;
+        if (vlen == 0 || vlen > DH_BASE64_LEN(DH_CHECK_MAX_CERT) ||
+            (buf = dh_arena_alloc(d->arena, vlen / 4 * 3)) == NULL) {
+            refuse(&r, "certificate too long or out of memory", "cert");
+            break;
+        }
+        if ((got = dh_base64_decode(v, vlen, buf, vlen / 4 * 3)) <= 0 ||
+            (total += (size_t) got) > DH_CHECK_MAX) {
+            refuse(&r, "bad base64 or chain too long", "cert");
+            break;
+        }
+        der[i] = buf;
+        derlen[i] = (size_t) got;
+    }
+    the_end(&r);
+    if (r.failed) {
+        danehop_decision_free(d);
+        *n = 0;
+        return -1;
+    }
+    *holder = d;
+    return 0;
+}
+
+int dh_decform_render_verdict(const danehop_verdict *v, dh_buf *b)
+{
+    dh_buf_printf(b, "danehop-verdict %d\n", DH_DECFORM_VERSION);
+    put_num(b, "authenticated", v->authenticated != 0);
+    /* one more than the field, so that "none" (-1) is 0 */
+    put_num(b, "usage", (unsigned long) (v->usage + 1));
+    put_num(b, "selector", (unsigned long) (v->selector + 1));
+    put_num(b, "mtype", (unsigned long) (v->mtype + 1));
+    put_num(b, "depth", (unsigned long) (v->depth + 1));
+    put_str(b, "peername", *v->peername ? v->peername : NULL);
+    put_str(b, "reason", v->reason);
+    dh_buf_add(b, "end\n");
+    return b->failed ? -1 : 0;
+}
+
+int dh_decform_parse_verdict(const char *text, size_t len, danehop_verdict **out, char *err, size_t errlen)
+{
+    reader r = {text, text + len, NULL, err, errlen, 0, "verdict"};
+    danehop_verdict *v;
+    const char *peer, *why;
+
+    *out = NULL;
+    if (len > DH_DECFORM_MAX || memchr(text, '\0', len) != NULL)
+        return refuse(&r, "too long or a NUL byte", "verdict");
+    /* strings are decoded into a scratch arena, then copied into the verdict */
+    if ((r.d = dh_decision_new()) == NULL || (v = dh_verdict_new()) == NULL) {
+        danehop_decision_free(r.d);
+        return refuse(&r, "out of memory", "verdict");
+    }
+    version(&r, "danehop-verdict");
+    v->authenticated = (int) num(&r, "authenticated", 1);
+    v->usage = (int) num(&r, "usage", 256) - 1;
+    v->selector = (int) num(&r, "selector", 256) - 1;
+    v->mtype = (int) num(&r, "mtype", 256) - 1;
+    v->depth = (int) num(&r, "depth", DH_CHECK_MAX_CERTS) - 1;
+    peer = str(&r, "peername", 1);
+    why = str(&r, "reason", 0);
+    the_end(&r);
+    if (!r.failed && ((peer && strlen(peer) >= sizeof(v->peername)) || strlen(why) >= sizeof(v->reason)))
+        refuse(&r, "string too long for", "verdict");
+    if (!r.failed) {
+        snprintf(v->peername, sizeof(v->peername), "%s", peer ? peer : "");
+        snprintf(v->reason, sizeof(v->reason), "%s", why);
+    }
+    danehop_decision_free(r.d);
+    if (r.failed) {
+        danehop_verdict_free(v);
+        return -1;
+    }
+    *out = v;
     return 0;
 }
