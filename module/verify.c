@@ -25,6 +25,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
 #include <openssl/x509v3.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,31 @@
  * checks no name for DANE-TA and any certificate the TA issued would
  * pass for any host: DANE-TA records are then left out (RFC 7672 3.2.2).
  */
+/*
+ * dane_ctx - one DANE-enabled SSL_CTX per process, made at the first check.
+ * Making one costs about a millisecond in OpenSSL 3 (providers, cipher
+ * lists), more than the check itself: danehopd checks chains for its
+ * clients (verify-v1) all day. SSL_new() from a shared, no longer changed
+ * SSL_CTX is safe from many threads; a child after fork() may keep using
+ * it. A failure is not remembered: the next check tries again.
+ */
+static SSL_CTX *dane_ctx(void)
+{
+    static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+    static SSL_CTX *shared;
+    SSL_CTX *sctx;
+
+    pthread_mutex_lock(&lock);
+    if (shared == NULL && (shared = SSL_CTX_new(TLS_client_method())) != NULL &&
+        SSL_CTX_dane_enable(shared) <= 0) {
+        SSL_CTX_free(shared);
+        shared = NULL;
+    }
+    sctx = shared;
+    pthread_mutex_unlock(&lock);
+    return sctx;
+}
+
 static int has_names(const char *const *names, size_t nnames)
 {
     return nnames > 0 && names[0] != NULL && names[0][0] != '\0';
@@ -207,7 +233,7 @@ danehop_verdict *danehop_verify(const danehop_tlsa_rr *recs, size_t nrecs, const
     }
     if (load_chain(v, der, derlen, nder, &leaf, chain) != 0)
         goto out;
-    if ((sctx = SSL_CTX_new(TLS_client_method())) == NULL || SSL_CTX_dane_enable(sctx) <= 0) {
+    if ((sctx = dane_ctx()) == NULL) {
         snprintf(v->reason, sizeof(v->reason), "OpenSSL: cannot set up DANE");
         goto out;
     }
@@ -216,7 +242,6 @@ danehop_verdict *danehop_verify(const danehop_tlsa_rr *recs, size_t nrecs, const
 out:
     ERR_clear_error();
     SSL_free(ssl);
-    SSL_CTX_free(sctx);
     X509_free(leaf);
     sk_X509_pop_free(chain, X509_free);
     return v;
