@@ -51,6 +51,7 @@
 
 #include "buf.h"
 #include "decform.h"
+#include "verdicts.h"
 
 #define MAX_KEY 1024
 
@@ -477,6 +478,7 @@ static void verify_v1(danehop_ctx *ctx, const char *key, size_t klen, char *repl
     const danehop_host *h;
     danehop_verdict *v;
     char err[300], line[1200];
+    int usage, selector, mtype, depth, cached = 0;
     dh_buf b;
 
     if (dh_decform_parse_check(key, klen, &holder, der, derlen, &n, err, sizeof(err)) != 0) {
@@ -484,7 +486,11 @@ static void verify_v1(danehop_ctx *ctx, const char *key, size_t klen, char *repl
         return;
     }
     h = danehop_decision_host(holder, 0);
-    if ((v = danehop_verify_host(h, der, derlen, n)) == NULL) {
+    if (verdicts_get(key, klen, reply, MAP_MAX_REPLY)) {
+        /* the same records, names and chain, authenticated by DANE-EE before */
+        cached = 1;
+        v = NULL;
+    } else if ((v = danehop_verify_host(h, der, derlen, n)) == NULL) {
         danehop_decision_free(holder);
         snprintf(reply, MAP_MAX_REPLY, "TEMP %d out of memory", (int) DANEHOP_E_NOMEM);
         return;
@@ -492,14 +498,22 @@ static void verify_v1(danehop_ctx *ctx, const char *key, size_t klen, char *repl
     snprintf(line, sizeof(line),
              "danehop: chain check (verify-v1) host=%s base=%s certificates=%zu verdict=%s: %s",
              danehop_host_name(h), danehop_host_base_domain(h) ? danehop_host_base_domain(h) : "-", n,
-             danehop_verdict_authenticated(v) ? "dane-verified" : "dane-failed", danehop_verdict_reason(v));
-    danehop_log_line(ctx, DANEHOP_LOG_SYSLOG, !danehop_verdict_authenticated(v), line);
-    dh_buf_init(&b, MAP_MAX_REPLY - 1);
-    dh_buf_add(&b, "OK ");
-    dh_decform_render_verdict(v, &b);
-    danehop_verdict_free(v);
+             cached || danehop_verdict_authenticated(v) ? "dane-verified" : "dane-failed",
+             cached ? "the same chain and records as a DANE-EE match before (cached)"
+                    : danehop_verdict_reason(v));
+    danehop_log_line(ctx, DANEHOP_LOG_SYSLOG, !cached && !danehop_verdict_authenticated(v), line);
+    if (!cached) {
+        dh_buf_init(&b, MAP_MAX_REPLY - 1);
+        dh_buf_add(&b, "OK ");
+        dh_decform_render_verdict(v, &b);
+        finish(&b, reply);
+        /* only where time cannot change it: DANE-EE ignores validity dates */
+        if (danehop_verdict_match(v, &usage, &selector, &mtype, &depth) == 0 && usage == 3 &&
+            strncmp(reply, "OK ", 3) == 0)
+            verdicts_put(key, klen, reply);
+        danehop_verdict_free(v);
+    }
     danehop_decision_free(holder);
-    finish(&b, reply);
 }
 
 void map_lookup(danehop_ctx *ctx, const map_options *opt, const char *req, size_t len, char *reply)
