@@ -39,6 +39,7 @@
  *   Everything else in danehop.h that the Exim module calls (decisions,
  *   hosts, matching, errors) is the same code as the engine's.
  */
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -177,8 +178,17 @@ static dh_config *current(danehop_ctx *ctx)
         return dh_error("no configuration loaded: the daemon client needs a danehop.conf that says "
                         "\"daemon = unix:/path\""),
                NULL;
-    if (!ctx->watch || stat(ctx->path, &st) != 0 ||
-        (st.st_mtim.tv_sec == c->mtime && st.st_mtim.tv_nsec == c->mtime_ns))
+    if (!ctx->watch)
+        return c;
+    if (stat(ctx->path, &st) != 0) {
+        /* gone or unreadable: refuse, as the engine does (conffile.c), rather
+         * than keep asking the daemon of a file that no longer says so */
+        int e = errno;
+
+        dh_config_free(c);
+        return dh_error("configuration %.300s: %s; refusing to decide", ctx->path, strerror(e)), NULL;
+    }
+    if (st.st_mtim.tv_sec == c->mtime && st.st_mtim.tv_nsec == c->mtime_ns)
         return c;
     dh_config_free(c);
     pthread_mutex_lock(&ctx->lock);

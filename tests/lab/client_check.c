@@ -5,12 +5,16 @@
  * decision from danehopd, have danehopd check a PEM chain against it
  *
  *   client_check CONFIG DOMAIN [CHAIN.pem]
+ *   client_check --gone CONFIG DOMAIN
  *
  * Prints "load: ok" or "load: error: WHY" (exit 1), then "decision:
  * error: WHY" (exit 2) or "host: NAME ACTION base=BASE", then for a chain
  * "verdict: dane-verified|dane-failed: REASON". PEM is decoded with the
  * module's own base64: this program, like the Exim client module, has no
  * OpenSSL.
+ *
+ * --gone: with the file watched, decide, move the file away, decide again
+ * ("gone: error: WHY" or "gone: decided anyway"), and put it back.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,10 +64,16 @@ int main(int argc, char **argv)
     const danehop_host *h;
     danehop_verdict *v;
     danehop_ctx *ctx;
-    int n = 0, i;
+    int n = 0, i, gone = 0;
 
-    if (argc < 3 || argc > 4) {
-        fprintf(stderr, "usage: client_check CONFIG DOMAIN [CHAIN.pem]\n");
+    if (argc > 1 && strcmp(argv[1], "--gone") == 0) {
+        gone = 1;
+        argv++;
+        argc--;
+    }
+    if (argc < 3 || argc > 4 || (gone && argc != 3)) {
+        fprintf(stderr,
+                "usage: client_check CONFIG DOMAIN [CHAIN.pem]\n       client_check --gone CONFIG DOMAIN\n");
         return 64;
     }
     if ((ctx = danehop_ctx_new()) == NULL || danehop_ctx_load_config(ctx, argv[1]) != 0) {
@@ -81,6 +91,23 @@ int main(int argc, char **argv)
     }
     printf("host: %s %s base=%s\n", danehop_host_name(h), danehop_action_name(danehop_host_action(h)),
            danehop_host_base_domain(h) ? danehop_host_base_domain(h) : "-");
+    if (gone) {
+        char moved[4096];
+        danehop_decision *again = NULL;
+
+        snprintf(moved, sizeof(moved), "%s.gone", argv[1]);
+        danehop_ctx_watch_config(ctx, 1);
+        if (rename(argv[1], moved) != 0) {
+            printf("gone: cannot move %s away\n", argv[1]);
+        } else {
+            if (danehop_resolve(ctx, argv[2], NULL, 25, DANEHOP_POLICY_OPPORTUNISTIC, 0, &again) != 0)
+                printf("gone: error: %s\n", danehop_ctx_error(ctx));
+            else
+                printf("gone: decided anyway (%zu hosts)\n", danehop_decision_host_count(again));
+            danehop_decision_free(again);
+            rename(moved, argv[1]);
+        }
+    }
     if (argc == 4 && (n = read_pem(argv[3], der, len)) <= 0)
         printf("chain: cannot read %s\n", argv[3]);
     if (n > 0) {
