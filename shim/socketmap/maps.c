@@ -463,6 +463,38 @@ static void decision_v1(danehop_ctx *ctx, const map_options *opt, char *key, cha
 }
 
 /*
+ * dns_text - whether s is a name as a decision carries it: printable
+ * ASCII, no space (names from DNS are escaped to that). A chain check is
+ * any client's text, and its names go into danehopd's log and to OpenSSL
+ * as reference names: anything else is refused, so no client can end a
+ * log line early and write one of its own.
+ */
+static int dns_text(const char *s, int nullable)
+{
+    if (s == NULL)
+        return nullable;
+    if (*s == '\0')
+        return 0;
+    for (; *s; s++)
+        if ((unsigned char) *s <= 0x20 || (unsigned char) *s >= 0x7f)
+            return 0;
+    return 1;
+}
+
+/* check_names - the host's name, base domain and reference names are dns_text */
+static int check_names(const danehop_host *h)
+{
+    size_t i;
+
+    if (!dns_text(danehop_host_name(h), 0) || !dns_text(danehop_host_base_domain(h), 1))
+        return 0;
+    for (i = 0; i < danehop_host_name_count(h); i++)
+        if (!dns_text(danehop_host_refname(h, i), 0))
+            return 0;
+    return 1;
+}
+
+/*
  * verify_v1 - a chain check for a client that links no OpenSSL
  * (module/client.c): key = decform.h's chain check (one host of the
  * client's decision and the chain), reply "OK " and the verdict, or
@@ -486,6 +518,12 @@ static void verify_v1(danehop_ctx *ctx, const char *key, size_t klen, char *repl
         return;
     }
     h = danehop_decision_host(holder, 0);
+    if (!check_names(h)) {
+        danehop_decision_free(holder);
+        snprintf(reply, MAP_MAX_REPLY, "PERM %d daemon chain check refused: a name that is not a DNS name",
+                 (int) DANEHOP_E_INPUT);
+        return;
+    }
     if (verdicts_get(key, klen, reply, MAP_MAX_REPLY)) {
         /* the same records, names and chain, authenticated by DANE-EE before */
         cached = 1;
