@@ -12,7 +12,9 @@
  *   struct with a 512-byte buffer (grown to the 10000-byte limit only for
  *   a request that needs it, and shrunk back after; a chain check,
  *   verify-v1, may grow it to MAX_CHECK_REQUEST once its first bytes name
- *   that map). A thread per client
+ *   that map). It grows fourfold at a time, never to a limit at once: a
+ *   client that names the map and a length and then waits holds 2 KiB, not
+ *   96 KiB of address space. A thread per client
  *   would cost a stack each and let 1000 clients run 1000 decisions at
  *   once; here one thread does all socket I/O with non-blocking sockets and
  *   hands complete requests to the bounded worker pool (workers.c).
@@ -231,13 +233,16 @@ static size_t request_limit(const client *c, int *unsure)
     return memcmp(colon + 1, check, sizeof(check) - 1) == 0 ? MAX_CHECK_REQUEST : MAX_REQUEST;
 }
 
-/* grow - room for the largest request of its kind (limit) */
+/*
+ * grow - four times the room, up to the largest request of its kind
+ * (limit): what a client makes the daemon allocate follows what it sent
+ */
 static int grow(client *c, size_t limit)
 {
-    size_t cap = limit + 16;
+    size_t max = limit + 16, cap = c->cap < max / 4 ? c->cap * 4 : max;
     char *b;
 
-    if (c->cap >= cap || (b = malloc(cap)) == NULL)
+    if (c->cap >= max || (b = malloc(cap)) == NULL)
         return -1;
     memcpy(b, c->buf, c->have);
     if (c->buf != c->small)
