@@ -58,8 +58,7 @@
 
 struct danehop_ctx {
     pthread_mutex_t lock;
-    dh_config *config; /* the version in force, or NULL */
-    char path[1024];   /* the file it came from, for watching */
+    dh_config *config; /* the version in force, or NULL; its path is the file watched */
     int watch;
     /* the file changed and does not load: refuse until it changes again */
     int broken;
@@ -143,11 +142,10 @@ int danehop_ctx_load_config(danehop_ctx *ctx, const char *path)
 
     if (ctx == NULL || path == NULL || *path == '\0')
         return dh_error("configuration: empty path");
-    if (strlen(path) >= sizeof(ctx->path))
+    if (strlen(path) >= 1024)
         return dh_error("configuration: path too long");
     if ((c = parse(path)) == NULL)
         return -1;
-    snprintf(ctx->path, sizeof(ctx->path), "%s", path);
     install(ctx, c);
     return 0;
 }
@@ -168,28 +166,35 @@ int danehop_ctx_watch_config(danehop_ctx *ctx, int on)
  */
 static dh_config *current(danehop_ctx *ctx)
 {
+    char path[1024];
     struct stat st;
     dh_config *c;
+    int watch;
 
+    /* the file watched is the one the version in force came from: read
+     * with it, under the lock, never from a field another thread rewrites */
     pthread_mutex_lock(&ctx->lock);
     c = ctx->config ? dh_config_ref(ctx->config) : NULL;
+    watch = ctx->watch;
     pthread_mutex_unlock(&ctx->lock);
     if (c == NULL)
         return dh_error("no configuration loaded: the daemon client needs a danehop.conf that says "
                         "\"daemon = unix:/path\""),
                NULL;
-    if (!ctx->watch)
+    if (!watch)
         return c;
-    if (stat(ctx->path, &st) != 0) {
+    if (stat(c->path, &st) != 0) {
         /* gone or unreadable: refuse, as the engine does (conffile.c), rather
          * than keep asking the daemon of a file that no longer says so */
         int e = errno;
 
+        dh_error("configuration %.300s: %s; refusing to decide", c->path, strerror(e));
         dh_config_free(c);
-        return dh_error("configuration %.300s: %s; refusing to decide", ctx->path, strerror(e)), NULL;
+        return NULL;
     }
     if (st.st_mtim.tv_sec == c->mtime && st.st_mtim.tv_nsec == c->mtime_ns)
         return c;
+    snprintf(path, sizeof(path), "%s", c->path);
     dh_config_free(c);
     pthread_mutex_lock(&ctx->lock);
     if (ctx->broken && st.st_mtim.tv_sec == ctx->broken_mtime.tv_sec &&
@@ -198,7 +203,7 @@ static dh_config *current(danehop_ctx *ctx)
         return dh_error("%s", ctx->broken_error), NULL;
     }
     pthread_mutex_unlock(&ctx->lock);
-    if ((c = parse(ctx->path)) == NULL) {
+    if ((c = parse(path)) == NULL) {
         /* the changed file does not load: refuse, as the engine does */
         pthread_mutex_lock(&ctx->lock);
         ctx->broken = 1;

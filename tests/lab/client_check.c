@@ -5,7 +5,7 @@
  * decision from danehopd, have danehopd check a PEM chain against it
  *
  *   client_check CONFIG DOMAIN [CHAIN.pem]
- *   client_check --gone CONFIG DOMAIN
+ *   client_check --then STEP[,STEP...] CONFIG DOMAIN
  *
  * Prints "load: ok" or "load: error: WHY" (exit 1), then "decision:
  * error: WHY" (exit 2) or "host: NAME ACTION base=BASE", then for a chain
@@ -13,12 +13,17 @@
  * module's own base64: this program, like the Exim client module, has no
  * OpenSSL.
  *
- * --gone: with the file watched, decide, move the file away, decide again
- * ("gone: error: WHY" or "gone: decided anyway"), and put it back.
+ * --then: with the file watched, after the first decision, CONFIG is
+ * replaced by each STEP's file in turn (or removed: "gone"), and decided
+ * with again: "then STEP: error: WHY" or "then STEP: decided (N hosts)".
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "base64.h"
 #include "danehop.h"
@@ -56,6 +61,62 @@ static int read_pem(const char *path, unsigned char **der, size_t *len)
     return n;
 }
 
+/* put - CONFIG becomes a copy of from (a new file, a new mtime), or goes ("gone") */
+static int put(const char *from, const char *config)
+{
+    char tmp[4096], buf[4096];
+    FILE *in, *out;
+    size_t got;
+    int bad = 0;
+
+    if (strcmp(from, "gone") == 0)
+        return unlink(config);
+    snprintf(tmp, sizeof(tmp), "%s.new", config);
+    if ((in = fopen(from, "r")) == NULL)
+        return -1;
+    if ((out = fopen(tmp, "w")) == NULL) {
+        fclose(in);
+        return -1;
+    }
+    while ((got = fread(buf, 1, sizeof(buf), in)) > 0)
+        bad |= fwrite(buf, 1, got, out) != got;
+    fclose(in);
+    bad |= fclose(out) != 0;
+    if (!bad) {
+        /* a distinct mtime per step: file times tick coarser than the steps */
+        static int step;
+        struct timespec t[2] = {{.tv_nsec = UTIME_OMIT}, {.tv_sec = time(NULL) - 100 + ++step}};
+
+        bad = utimensat(AT_FDCWD, tmp, t, 0) != 0;
+    }
+    return bad ? -1 : rename(tmp, config);
+}
+
+/*
+ * then - with the file watched, each step in turn: CONFIG replaced by the
+ * step's file (or removed: "gone"), then a decision: "then STEP: error:
+ * WHY" or "then STEP: decided"
+ */
+static void then(danehop_ctx *ctx, char *steps, const char *config, const char *domain)
+{
+    char *step, *save = NULL;
+
+    danehop_ctx_watch_config(ctx, 1);
+    for (step = strtok_r(steps, ",", &save); step != NULL; step = strtok_r(NULL, ",", &save)) {
+        danehop_decision *d = NULL;
+
+        if (put(step, config) != 0) {
+            printf("then %s: cannot put it in place\n", step);
+            continue;
+        }
+        if (danehop_resolve(ctx, domain, NULL, 25, DANEHOP_POLICY_OPPORTUNISTIC, 0, &d) != 0)
+            printf("then %s: error: %s\n", step, danehop_ctx_error(ctx));
+        else
+            printf("then %s: decided (%zu hosts)\n", step, danehop_decision_host_count(d));
+        danehop_decision_free(d);
+    }
+}
+
 int main(int argc, char **argv)
 {
     unsigned char *der[MAX_CERTS] = {NULL};
@@ -64,16 +125,17 @@ int main(int argc, char **argv)
     const danehop_host *h;
     danehop_verdict *v;
     danehop_ctx *ctx;
-    int n = 0, i, gone = 0;
+    int n = 0, i;
+    char *steps = NULL;
 
-    if (argc > 1 && strcmp(argv[1], "--gone") == 0) {
-        gone = 1;
-        argv++;
-        argc--;
+    if (argc > 2 && strcmp(argv[1], "--then") == 0) {
+        steps = argv[2];
+        argv += 2;
+        argc -= 2;
     }
-    if (argc < 3 || argc > 4 || (gone && argc != 3)) {
-        fprintf(stderr,
-                "usage: client_check CONFIG DOMAIN [CHAIN.pem]\n       client_check --gone CONFIG DOMAIN\n");
+    if (argc < 3 || argc > 4 || (steps && argc != 3)) {
+        fprintf(stderr, "usage: client_check CONFIG DOMAIN [CHAIN.pem]\n"
+                        "       client_check --then STEP[,STEP...] CONFIG DOMAIN\n");
         return 64;
     }
     if ((ctx = danehop_ctx_new()) == NULL || danehop_ctx_load_config(ctx, argv[1]) != 0) {
@@ -91,23 +153,8 @@ int main(int argc, char **argv)
     }
     printf("host: %s %s base=%s\n", danehop_host_name(h), danehop_action_name(danehop_host_action(h)),
            danehop_host_base_domain(h) ? danehop_host_base_domain(h) : "-");
-    if (gone) {
-        char moved[4096];
-        danehop_decision *again = NULL;
-
-        snprintf(moved, sizeof(moved), "%s.gone", argv[1]);
-        danehop_ctx_watch_config(ctx, 1);
-        if (rename(argv[1], moved) != 0) {
-            printf("gone: cannot move %s away\n", argv[1]);
-        } else {
-            if (danehop_resolve(ctx, argv[2], NULL, 25, DANEHOP_POLICY_OPPORTUNISTIC, 0, &again) != 0)
-                printf("gone: error: %s\n", danehop_ctx_error(ctx));
-            else
-                printf("gone: decided anyway (%zu hosts)\n", danehop_decision_host_count(again));
-            danehop_decision_free(again);
-            rename(moved, argv[1]);
-        }
-    }
+    if (steps != NULL)
+        then(ctx, steps, argv[1], argv[2]);
     if (argc == 4 && (n = read_pem(argv[3], der, len)) <= 0)
         printf("chain: cannot read %s\n", argv[3]);
     if (n > 0) {
