@@ -103,6 +103,9 @@ print(int(m.group(1)) if m else 0)
 PY
 }
 
+# verified_by_daemon - the chains danehopd verified (verify-v1), from its log
+verified_by_daemon() { grep -c "chain check (verify-v1) .*verdict=dane-verified" "$dd/decisions.log"; }
+
 # deliver KIND - one delivery through KIND's Exim ($tag-KIND); appends
 # "ms rss_kb user_s sys_s" to $exim_root/$tag-KIND.times
 deliver() {
@@ -151,13 +154,13 @@ SH
         ex_client=$EX n_dd=2 n_cl=1
     fi
 
-    by0=$(answered_by_daemon other) vy0=$(answered_by_daemon verify-v1)
+    by0=$(answered_by_daemon other) vy0=$(verified_by_daemon)
     # one unmeasured delivery each (page cache, the resolver's cache), then N
     # of each, alternating, so that the machine's load falls on all alike
     for k in stock $kinds; do deliver "$k"; done
     for k in stock $kinds; do : > "$exim_root/$tag-$k.times"; done
     for _ in $(seq 1 "$N"); do for k in stock $kinds; do deliver "$k"; done; done
-    by1=$(answered_by_daemon other) vy1=$(answered_by_daemon verify-v1)
+    by1=$(answered_by_daemon other) vy1=$(verified_by_daemon)
 
     # what did happen: every delivery delivered, over DANE, and verified;
     # danehopd decided for the daemon and client transports and verified
