@@ -13,15 +13,11 @@
 #include <stddef.h>
 
 #include "config.h"
+#include "confparse.h"
 #include "context.h"
 
 #define DH_CONFIG_DEFAULT_PATH "/etc/danehop.conf"
 
-/*
- * dh_config_parse - read path into *out. Returns 0, or -1 with err set to
- * "path:line: what is wrong" (errlen bytes) and *out NULL.
- */
-int dh_config_parse(const char *path, dh_config **out, char *err, size_t errlen);
 /*
  * dh_config_refresh - with watching on, re-read the file behind s if it
  * changed, and swap in a new snapshot. Returns 0 (nothing to do), 1 (a new

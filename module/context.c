@@ -12,71 +12,20 @@
  *   libunbound context, or at once by danehop_ctx_load_config().
  *
  * DIAGNOSTICS
- *   Errors go to a per-thread buffer (danehop_ctx_error); nothing is
- *   printed and nothing exits.
+ *   Errors go to this thread's error (error.h); nothing is printed and
+ *   nothing exits.
  */
 #include "context.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cache.h"
-#include "escape.h"
 #include "policy.h"
 #include "ubconf.h"
-
-static _Thread_local char last_error[DH_ERR_MAX];
-static _Thread_local danehop_error last_code;
-
-/* set_error - this thread's error: a code a shim can act on, and the text */
-static int set_error(danehop_error code, const char *fmt, va_list ap)
-{
-    char raw[DH_ERR_MAX];
-
-    vsnprintf(raw, sizeof(raw), fmt, ap);
-    /* names, paths and words from the input may carry CR, LF or TAB */
-    dh_escape_controls(raw, last_error, sizeof(last_error));
-    last_code = code;
-    return -1;
-}
-
-int dh_error(const char *fmt, ...)
-{
-    va_list ap;
-    int rc;
-
-    va_start(ap, fmt);
-    rc = set_error(DANEHOP_E_CONFIG, fmt, ap);
-    va_end(ap);
-    return rc;
-}
-
-int dh_fail(danehop_error code, const char *fmt, ...)
-{
-    va_list ap;
-    int rc;
-
-    va_start(ap, fmt);
-    rc = set_error(code, fmt, ap);
-    va_end(ap);
-    return rc;
-}
-
-danehop_error danehop_ctx_error_code(const danehop_ctx *ctx)
-{
-    (void) ctx;
-    return last_code;
-}
-
-const char *danehop_ctx_error(const danehop_ctx *ctx)
-{
-    (void) ctx;
-    return last_error;
-}
 
 /* ---- fork: every context's lock is taken around fork() -------------------- */
 

@@ -14,7 +14,6 @@
  *                          long long expires);
  *   int dh_ctx_effective(danehop_ctx *ctx, const dh_config *c, dh_settings *out, unsigned *gen);
  *   int dh_ctx_install(danehop_ctx *ctx, dh_config *c, dh_resolver *r, unsigned gen);
- *   int dh_error(const char *fmt, ...);
  *
  * DESCRIPTION
  *   A snapshot is everything one decision needs, fixed for its life: the
@@ -42,8 +41,7 @@
  *   child then builds a libunbound context of its own.
  *
  * DIAGNOSTICS
- *   dh_error() sets this thread's error (danehop_ctx_error) and returns -1;
- *   CR, LF, TAB and other control characters are escaped.
+ *   Errors: error.h (dh_error, dh_fail), included here for every layer.
  */
 #ifndef DANEHOP_CONTEXT_H
 #define DANEHOP_CONTEXT_H
@@ -53,10 +51,9 @@
 
 #include "config.h"
 #include "danehop.h"
+#include "error.h"
 #include "resolver.h"
 #include "settings.h"
-
-#define DH_ERR_MAX 512
 
 struct dh_cache;
 
@@ -106,12 +103,4 @@ int dh_ctx_effective(danehop_ctx *ctx, const dh_config *c, dh_settings *out, uns
  * context checked at load time is the one the first lookup uses.
  */
 int dh_ctx_install(danehop_ctx *ctx, dh_config *c, dh_resolver *r, unsigned gen);
-/*
- * dh_error - set this thread's error, printf style, as a configuration
- * error (DANEHOP_E_CONFIG); returns -1
- */
-int dh_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* dh_fail - the same with the error code given (danehop_ctx_error_code) */
-int dh_fail(danehop_error code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
 #endif

@@ -7,6 +7,7 @@
  *   #include "daemon.h"
  *
  *   int dh_daemon_decide(const char *addr, unsigned timeout_ms, ...);
+ *   int dh_daemon_verify(const char *addr, unsigned timeout_ms, ...);
  *
  * DESCRIPTION
  *   Exim forks per delivery, so an in-process decision starts from a cold
@@ -21,6 +22,12 @@
  *   timeout, a reply too long, garbage, another format version) is an
  *   error, which the shims defer on; danehop_resolve() falls back to its
  *   own lookups only where the configuration says daemon_fallback = local.
+ *
+ *   dh_daemon_verify() asks the verify-v1 map to check a certificate chain
+ *   against one host of a decision (decform.h's chain check), for a
+ *   process that links no OpenSSL (client.c): the reply is "OK " and a
+ *   verdict, or an error. Both go to the same trusted listener, checked
+ *   the same way (ask).
  */
 /* struct ucred (SO_PEERCRED) is a GNU extension in glibc's headers */
 #define _GNU_SOURCE
@@ -40,10 +47,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "context.h"
+#include "buf.h"
 #include "decform.h"
 #include "decision.h"
+#include "error.h"
 #include "netstring.h"
+#include "verdict.h"
 
 #define REPLY_MAX (DH_DECFORM_MAX + 64)
 
@@ -225,14 +234,22 @@ static int send_all(int fd, const char *p, size_t len, long long deadline)
 }
 
 /* exchange - send the request, read one netstring reply into buf; its payload or NULL */
-static const char *exchange(int fd, const char *req, char *buf, size_t *plen, long long deadline,
-                            const char **why)
+static const char *exchange(int fd, const char *req, size_t reqlen, char *buf, size_t *plen,
+                            long long deadline, const char **why)
 {
-    char frame[1200];
-    size_t flen = ns_format(req, strlen(req), frame, sizeof(frame)), have = 0, used;
+    size_t flen, have = 0, used;
     const char *payload;
+    char *frame;
+    int sent;
 
-    if (flen == 0 || send_all(fd, frame, flen, deadline) != 0) {
+    if ((frame = malloc(reqlen + 16)) == NULL) {
+        *why = "out of memory";
+        return NULL;
+    }
+    flen = ns_format(req, reqlen, frame, reqlen + 16);
+    sent = flen != 0 && send_all(fd, frame, flen, deadline) == 0;
+    free(frame);
+    if (!sent) {
         *why = "cannot send the request";
         return NULL;
     }
@@ -261,6 +278,18 @@ static const char *exchange(int fd, const char *req, char *buf, size_t *plen, lo
     }
 }
 
+/* refused - the daemon's own error (TEMP|PERM CODE text) as ours, or "not understood" */
+static int refused(const char *addr, const char *p, size_t len)
+{
+    if (len >= 7 && (memcmp(p, "TEMP ", 5) == 0 || memcmp(p, "PERM ", 5) == 0) && p[5] > '0' &&
+        p[5] <= '0' + DANEHOP_E_INTERNAL && p[6] == ' ' && memchr(p, '\0', len) == NULL) {
+        /* the daemon's own error, its code kept: PERM is unusable input */
+        return dh_fail((danehop_error) (p[5] - '0'), "danehopd: %.*s", (int) (len - 7 > 400 ? 400 : len - 7),
+                       p + 7);
+    }
+    return dh_fail(DANEHOP_E_INTERNAL, "danehopd at %.110s: reply not understood", addr + 5);
+}
+
 /* answer - the decision in an "OK" reply, or the daemon's error as ours */
 static int answer(const char *addr, const char *p, size_t len, danehop_decision **out)
 {
@@ -271,13 +300,20 @@ static int answer(const char *addr, const char *p, size_t len, danehop_decision 
             return dh_fail(DANEHOP_E_INTERNAL, "danehopd at %.110s: %s", addr + 5, err);
         return 0;
     }
-    if (len >= 7 && (memcmp(p, "TEMP ", 5) == 0 || memcmp(p, "PERM ", 5) == 0) && p[5] > '0' &&
-        p[5] <= '0' + DANEHOP_E_INTERNAL && p[6] == ' ' && memchr(p, '\0', len) == NULL) {
-        /* the daemon's own error, its code kept: PERM is unusable input */
-        return dh_fail((danehop_error) (p[5] - '0'), "danehopd: %.*s", (int) (len - 7 > 400 ? 400 : len - 7),
-                       p + 7);
+    return refused(addr, p, len);
+}
+
+/* verdict - the verdict in an "OK" reply to a chain check, or the daemon's error */
+static int verdict(const char *addr, const char *p, size_t len, danehop_verdict **out)
+{
+    char err[256];
+
+    if (len >= 3 && memcmp(p, "OK ", 3) == 0) {
+        if (dh_decform_parse_verdict(p + 3, len - 3, out, err, sizeof(err)) != 0)
+            return dh_fail(DANEHOP_E_INTERNAL, "danehopd at %.110s: %s", addr + 5, err);
+        return 0;
     }
-    return dh_fail(DANEHOP_E_INTERNAL, "danehopd at %.110s: reply not understood", addr + 5);
+    return refused(addr, p, len);
 }
 
 /* same_name - the name a decision carries is the one asked for ("-" = none) */
@@ -288,51 +324,71 @@ static int same_name(const char *got, const char *asked)
     return got != NULL && strcasecmp(got, asked) == 0;
 }
 
-int dh_daemon_decide(const char *addr, unsigned timeout_ms, const char *domain, const char *host,
-                     unsigned port, danehop_policy policy, unsigned flags, danehop_decision **out)
+/*
+ * ask - one request to the trusted daemon at addr, by the deadline; the
+ * reply's payload (in *buf, which the caller frees) or NULL with the
+ * error set
+ */
+static const char *ask(const char *addr, long long deadline, const char *req, size_t reqlen, char **buf,
+                       size_t *plen)
 {
-    long long deadline = now_ms() + (timeout_ms ? timeout_ms : 1);
     const char *payload, *why = "";
-    char req[1024], *buf;
-    size_t plen;
     uid_t dir_owner = 0;
     int owner_ok = 0;
     long peer;
     int fd, rc;
 
-    *out = NULL;
+    *buf = NULL;
     if (!dh_daemon_ok(addr))
-        return dh_fail(DANEHOP_E_CONFIG, "daemon: not a unix:/path address");
+        return dh_fail(DANEHOP_E_CONFIG, "daemon: not a unix:/path address"), NULL;
+    if ((rc = safe_place(addr + 5, &dir_owner, &owner_ok)) != 0)
+        return dh_fail(DANEHOP_E_CONFIG, "danehopd at %.110s refused: %s", addr + 5,
+                       rc == EPERM ? "its directory is writable by anyone" : strerror(rc)),
+               NULL;
+    if ((fd = connect_to(addr, deadline)) < 0)
+        return dh_fail(DANEHOP_E_CONFIG, "danehopd at %.110s unreachable: %s", addr + 5, strerror(errno)),
+               NULL;
+    if (trusted_peer(fd, dir_owner, owner_ok, &peer) != 0) {
+        close(fd);
+        dh_fail(DANEHOP_E_CONFIG,
+                "danehopd at %.110s refused: the listener's user (uid %ld) is not root, the directory's "
+                "owner (uid %ld%s) or this process's user",
+                addr + 5, peer, (long) dir_owner,
+                owner_ok ? "" : ", not trusted: a directory above it lets others replace it");
+        return NULL;
+    }
+    if ((*buf = malloc(REPLY_MAX + 16)) == NULL) {
+        close(fd);
+        return dh_fail(DANEHOP_E_NOMEM, "out of memory"), NULL;
+    }
+    payload = exchange(fd, req, reqlen, *buf, plen, deadline, &why);
+    close(fd);
+    if (payload == NULL)
+        dh_fail(strcmp(why, "timed out") == 0 ? DANEHOP_E_TIMEOUT : DANEHOP_E_INTERNAL,
+                "danehopd at %.110s: %s", addr + 5, why);
+    return payload;
+}
+
+int dh_daemon_decide(const char *addr, unsigned timeout_ms, const char *domain, const char *host,
+                     unsigned port, danehop_policy policy, unsigned flags, danehop_decision **out)
+{
+    long long deadline = now_ms() + (timeout_ms ? timeout_ms : 1);
+    const char *payload;
+    char req[1024], *buf;
+    size_t plen;
+    int rc;
+
+    *out = NULL;
     if ((domain && (strlen(domain) > 300 || strpbrk(domain, " \r\n"))) ||
         (host && (strlen(host) > 300 || strpbrk(host, " \r\n"))))
         return dh_fail(DANEHOP_E_INPUT, "name too long or with white space");
     snprintf(req, sizeof(req), "decision-v1 %d %u %u %s %s", (int) policy, flags, port,
              domain && *domain ? domain : "-", host && *host ? host : "-");
-    if ((rc = safe_place(addr + 5, &dir_owner, &owner_ok)) != 0)
-        return dh_fail(DANEHOP_E_CONFIG, "danehopd at %.110s refused: %s", addr + 5,
-                       rc == EPERM ? "its directory is writable by anyone" : strerror(rc));
-    if ((fd = connect_to(addr, deadline)) < 0)
-        return dh_fail(DANEHOP_E_CONFIG, "danehopd at %.110s unreachable: %s", addr + 5, strerror(errno));
-    if (trusted_peer(fd, dir_owner, owner_ok, &peer) != 0) {
-        close(fd);
-        return dh_fail(
-            DANEHOP_E_CONFIG,
-            "danehopd at %.110s refused: the listener's user (uid %ld) is not root, the directory's "
-            "owner (uid %ld%s) or this process's user",
-            addr + 5, peer, (long) dir_owner,
-            owner_ok ? "" : ", not trusted: a directory above it lets others replace it");
+    if ((payload = ask(addr, deadline, req, strlen(req), &buf, &plen)) == NULL) {
+        free(buf);
+        return -1;
     }
-    if ((buf = malloc(REPLY_MAX + 16)) == NULL) {
-        close(fd);
-        return dh_fail(DANEHOP_E_NOMEM, "out of memory");
-    }
-    payload = exchange(fd, req, buf, &plen, deadline, &why);
-    close(fd);
-    if (payload == NULL)
-        rc = dh_fail(strcmp(why, "timed out") == 0 ? DANEHOP_E_TIMEOUT : DANEHOP_E_INTERNAL,
-                     "danehopd at %.110s: %s", addr + 5, why);
-    else
-        rc = answer(addr, payload, plen, out);
+    rc = answer(addr, payload, plen, out);
     if (rc == 0 && (!same_name((*out)->domain, domain) || !same_name((*out)->host_request, host))) {
         /* a stale or hostile daemon's answer for another request: its hosts
          * and actions are not this domain's, whatever they say */
@@ -340,6 +396,33 @@ int dh_daemon_decide(const char *addr, unsigned timeout_ms, const char *domain, 
         *out = NULL;
         rc = dh_fail(DANEHOP_E_INTERNAL, "danehopd at %.110s: reply is for another request", addr + 5);
     }
+    free(buf);
+    return rc;
+}
+
+int dh_daemon_verify(const char *addr, unsigned timeout_ms, const danehop_host *h,
+                     const unsigned char *const *der, const size_t *len, size_t n, danehop_verdict **out)
+{
+    long long deadline = now_ms() + (timeout_ms ? timeout_ms : 1);
+    const char *payload;
+    char *buf;
+    size_t plen;
+    dh_buf req;
+    int rc;
+
+    *out = NULL;
+    dh_buf_init(&req, DH_CHECK_MAX + 16);
+    dh_buf_add(&req, "verify-v1 ");
+    if (dh_decform_render_check(h, der, len, n, &req) != 0) {
+        dh_buf_discard(&req);
+        return dh_fail(DANEHOP_E_INPUT,
+                       "certificate chain too long for danehopd (%zu certificates, at most %d, "
+                       "%d bytes)",
+                       n, DH_CHECK_MAX_CERTS, DH_CHECK_MAX);
+    }
+    payload = ask(addr, deadline, req.data, req.len, &buf, &plen);
+    dh_buf_discard(&req);
+    rc = payload ? verdict(addr, payload, plen, out) : -1;
     free(buf);
     return rc;
 }

@@ -37,9 +37,12 @@
 #include "decform.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "base64.h"
 #include "decision.h"
+#include "verdict.h"
 
 /* ---- rendering ---------------------------------------------------------- */
 
@@ -69,6 +72,16 @@ static void put_str(dh_buf *b, const char *key, const char *s)
     dh_buf_add(b, "\n");
 }
 
+/* put_list - "count N", then N lines "item S" */
+static void put_list(dh_buf *b, const char *count, const char *item, const char *const *s, size_t n)
+{
+    size_t i;
+
+    put_num(b, count, n);
+    for (i = 0; i < n; i++)
+        put_str(b, item, s[i]);
+}
+
 static void put_host(dh_buf *b, const danehop_host *h)
 {
     size_t i, j;
@@ -82,9 +95,7 @@ static void put_host(dh_buf *b, const danehop_host *h)
     put_str(b, "reason", h->reason);
     put_str(b, "base", h->base_domain);
     put_str(b, "sni", h->sni);
-    put_num(b, "addrs", h->naddrs);
-    for (i = 0; i < h->naddrs; i++)
-        put_str(b, "addr", h->addrs[i]);
+    put_list(b, "addrs", "addr", h->addrs, h->naddrs);
     put_num(b, "hops", h->nhops);
     for (i = 0; i < h->nhops; i++) {
         put_str(b, "hop", h->hops[i].name);
@@ -101,12 +112,8 @@ static void put_host(dh_buf *b, const danehop_host *h)
         dh_buf_add(b, "\n");
         put_str(b, "tlsa_text", t->text);
     }
-    put_num(b, "unusable", h->nunusable);
-    for (i = 0; i < h->nunusable; i++)
-        put_str(b, "text", h->unusable[i]);
-    put_num(b, "names", h->nnames);
-    for (i = 0; i < h->nnames; i++)
-        put_str(b, "name", h->names[i]);
+    put_list(b, "unusable", "text", h->unusable, h->nunusable);
+    put_list(b, "names", "name", h->names, h->nnames);
 }
 
 int dh_decform_render(const danehop_decision *d, dh_buf *b)
@@ -130,9 +137,7 @@ int dh_decform_render(const danehop_decision *d, dh_buf *b)
     put_str(b, "host_request", d->host_request);
     put_str(b, "rule", d->rule);
     put_str(b, "reason", d->reason);
-    put_num(b, "skipped", d->nskipped);
-    for (i = 0; i < d->nskipped; i++)
-        put_str(b, "skip", d->skipped[i]);
+    put_list(b, "skipped", "skip", d->skipped, d->nskipped);
     put_num(b, "hosts", d->nhosts);
     for (i = 0; i < d->nhosts; i++)
         put_host(b, &d->hosts[i]);
@@ -155,12 +160,14 @@ typedef struct reader {
     char *err;
     size_t errlen;
     int failed;
+    const char *what; /* "decision", "chain check", "verdict": for the error */
 } reader;
 
 static int refuse(reader *r, const char *why, const char *key)
 {
     if (!r->failed)
-        snprintf(r->err, r->errlen, "daemon decision refused: %s (%.40s)", why, key);
+        snprintf(r->err, r->errlen, "daemon %s refused: %s (%.40s)", r->what ? r->what : "decision", why,
+                 key);
     r->failed = 1;
     return -1;
 }
@@ -280,6 +287,19 @@ static void *list(reader *r, size_t n, size_t sz, const char *key)
     return p;
 }
 
+/* get_list - "count N" (at most DH_DECFORM_MAX_LIST), then N lines "item S" */
+static const char **get_list(reader *r, const char *count, const char *item, size_t *n)
+{
+    const char **s;
+    size_t i;
+
+    *n = num(r, count, DH_DECFORM_MAX_LIST);
+    s = list(r, *n, sizeof(*s), count);
+    for (i = 0; i < *n && !r->failed; i++)
+        s[i] = str(r, item, 0);
+    return s;
+}
+
 static void tlsa(reader *r, dh_tlsa_out *t)
 {
     size_t len, i, n;
@@ -340,10 +360,7 @@ static void host(reader *r, danehop_host *h)
     h->reason = str(r, "reason", 1);
     h->base_domain = str(r, "base", 1);
     h->sni = str(r, "sni", 1);
-    h->naddrs = num(r, "addrs", DH_DECFORM_MAX_LIST);
-    h->addrs = list(r, h->naddrs, sizeof(*h->addrs), "addrs");
-    for (i = 0; i < h->naddrs && !r->failed; i++)
-        h->addrs[i] = str(r, "addr", 0);
+    h->addrs = get_list(r, "addrs", "addr", &h->naddrs);
     h->nhops = num(r, "hops", DH_DECFORM_MAX_LIST);
     h->hops = list(r, h->nhops, sizeof(*h->hops), "hops");
     for (i = 0; i < h->nhops && !r->failed; i++) {
@@ -355,23 +372,13 @@ static void host(reader *r, danehop_host *h)
     h->tlsa = list(r, h->ntlsa, sizeof(*h->tlsa), "tlsa");
     for (i = 0; i < h->ntlsa && !r->failed; i++)
         tlsa(r, &h->tlsa[i]);
-    h->nunusable = num(r, "unusable", DH_DECFORM_MAX_LIST);
-    h->unusable = list(r, h->nunusable, sizeof(*h->unusable), "unusable");
-    for (i = 0; i < h->nunusable && !r->failed; i++)
-        h->unusable[i] = str(r, "text", 0);
-    h->nnames = num(r, "names", DH_DECFORM_MAX_LIST);
-    if (h->nnames && !r->failed) {
-        const char **names = list(r, h->nnames, sizeof(*names), "names");
-
-        for (i = 0; i < h->nnames && !r->failed; i++)
-            names[i] = str(r, "name", 0);
-        h->names = names;
-    }
+    h->unusable = get_list(r, "unusable", "text", &h->nunusable);
+    h->names = get_list(r, "names", "name", &h->nnames);
 }
 
 int dh_decform_parse(const char *text, size_t len, danehop_decision **out, char *err, size_t errlen)
 {
-    reader r = {text, text + len, NULL, err, errlen, 0};
+    reader r = {text, text + len, NULL, err, errlen, 0, "decision"};
     danehop_decision *d;
     size_t i, vlen;
     const char *v;
@@ -400,10 +407,7 @@ int dh_decform_parse(const char *text, size_t len, danehop_decision **out, char 
     d->host_request = str(&r, "host_request", 1);
     d->rule = str(&r, "rule", 1);
     d->reason = str(&r, "reason", 1);
-    d->nskipped = num(&r, "skipped", DH_DECFORM_MAX_LIST);
-    d->skipped = list(&r, d->nskipped, sizeof(*d->skipped), "skipped");
-    for (i = 0; i < d->nskipped && !r.failed; i++)
-        d->skipped[i] = str(&r, "skip", 0);
+    d->skipped = get_list(&r, "skipped", "skip", &d->nskipped);
     d->nhosts = num(&r, "hosts", DH_MAX_HOSTS);
     d->hosts = list(&r, d->nhosts, sizeof(*d->hosts), "hosts");
     for (i = 0; i < d->nhosts && !r.failed; i++)
@@ -424,5 +428,152 @@ int dh_decform_parse(const char *text, size_t len, danehop_decision **out, char 
         return -1;
     }
     *out = d;
+    return 0;
+}
+
+/* ---- a chain check (verify-v1) and its verdict --------------------------- */
+
+/* version - the first line must be "tag N" with this format's version */
+static void version(reader *r, const char *tag)
+{
+    size_t vlen;
+    const char *v = value(r, tag, &vlen);
+
+    if (v != NULL && (vlen != 1 || v[0] != '0' + DH_DECFORM_VERSION))
+        refuse(r, "unknown version", tag);
+}
+
+/* the end - "end" and nothing after it */
+static void the_end(reader *r)
+{
+    if (!r->failed && (r->end - r->p != 4 || memcmp(r->p, "end\n", 4) != 0))
+        refuse(r, "expected the end", "end");
+}
+
+int dh_decform_render_check(const danehop_host *h, const unsigned char *const *der, const size_t *len,
+                            size_t n, dh_buf *b)
+{
+    size_t i;
+
+    if (n > DH_CHECK_MAX_CERTS)
+        return -1;
+    dh_buf_printf(b, "danehop-check %d\n", DH_DECFORM_VERSION);
+    put_host(b, h);
+    put_num(b, "certs", n);
+    for (i = 0; i < n; i++) {
+        char *enc;
+        size_t elen = DH_BASE64_LEN(len[i]) + 1;
+
+        if (len[i] == 0 || len[i] > DH_CHECK_MAX_CERT || (enc = malloc(elen)) == NULL)
+            return -1;
+        dh_base64_encode(der[i], len[i], enc, elen);
+        dh_buf_add(b, "cert ");
+        dh_buf_add(b, enc);
+        dh_buf_add(b, "\n");
+        free(enc);
+    }
+    dh_buf_add(b, "end\n");
+    return b->failed || b->len > DH_CHECK_MAX ? -1 : 0;
+}
+
+int dh_decform_parse_check(const char *text, size_t len, danehop_decision **holder, const unsigned char **der,
+                           size_t *derlen, size_t *n, char *err, size_t errlen)
+{
+    reader r = {text, text + len, NULL, err, errlen, 0, "chain check"};
+    danehop_decision *d;
+    size_t i, vlen, total = 0;
+
+    *holder = NULL;
+    *n = 0;
+    if (len > DH_CHECK_MAX || memchr(text, '\0', len) != NULL)
+        return refuse(&r, "too long or a NUL byte", "check");
+    if ((d = r.d = dh_decision_new()) == NULL)
+        return refuse(&r, "out of memory", "check");
+    version(&r, "danehop-check");
+    d->nhosts = 1;
+    d->hosts = list(&r, 1, sizeof(*d->hosts), "host");
+    if (!r.failed)
+        host(&r, &d->hosts[0]);
+    *n = num(&r, "certs", DH_CHECK_MAX_CERTS);
+    for (i = 0; i < *n && !r.failed; i++) {
+        const char *v = value(&r, "cert", &vlen);
+        unsigned char *buf;
+        long got;
+
+        if (v == NULL)
+            break;
+        if (vlen == 0 || vlen > DH_BASE64_LEN(DH_CHECK_MAX_CERT) ||
+            (buf = dh_arena_alloc(d->arena, vlen / 4 * 3)) == NULL) {
+            refuse(&r, "certificate too long or out of memory", "cert");
+            break;
+        }
+        if ((got = dh_base64_decode(v, vlen, buf, vlen / 4 * 3)) <= 0 ||
+            (total += (size_t) got) > DH_CHECK_MAX) {
+            refuse(&r, "bad base64 or chain too long", "cert");
+            break;
+        }
+        der[i] = buf;
+        derlen[i] = (size_t) got;
+    }
+    the_end(&r);
+    if (r.failed) {
+        danehop_decision_free(d);
+        *n = 0;
+        return -1;
+    }
+    *holder = d;
+    return 0;
+}
+
+int dh_decform_render_verdict(const danehop_verdict *v, dh_buf *b)
+{
+    dh_buf_printf(b, "danehop-verdict %d\n", DH_DECFORM_VERSION);
+    put_num(b, "authenticated", v->authenticated != 0);
+    /* one more than the field, so that "none" (-1) is 0 */
+    put_num(b, "usage", (unsigned long) (v->usage + 1));
+    put_num(b, "selector", (unsigned long) (v->selector + 1));
+    put_num(b, "mtype", (unsigned long) (v->mtype + 1));
+    put_num(b, "depth", (unsigned long) (v->depth + 1));
+    put_str(b, "peername", *v->peername ? v->peername : NULL);
+    put_str(b, "reason", v->reason);
+    dh_buf_add(b, "end\n");
+    return b->failed ? -1 : 0;
+}
+
+int dh_decform_parse_verdict(const char *text, size_t len, danehop_verdict **out, char *err, size_t errlen)
+{
+    reader r = {text, text + len, NULL, err, errlen, 0, "verdict"};
+    danehop_verdict *v;
+    const char *peer, *why;
+
+    *out = NULL;
+    if (len > DH_DECFORM_MAX || memchr(text, '\0', len) != NULL)
+        return refuse(&r, "too long or a NUL byte", "verdict");
+    /* strings are decoded into a scratch arena, then copied into the verdict */
+    if ((r.d = dh_decision_new()) == NULL || (v = dh_verdict_new()) == NULL) {
+        danehop_decision_free(r.d);
+        return refuse(&r, "out of memory", "verdict");
+    }
+    version(&r, "danehop-verdict");
+    v->authenticated = (int) num(&r, "authenticated", 1);
+    v->usage = (int) num(&r, "usage", 256) - 1;
+    v->selector = (int) num(&r, "selector", 256) - 1;
+    v->mtype = (int) num(&r, "mtype", 256) - 1;
+    v->depth = (int) num(&r, "depth", DH_CHECK_MAX_CERTS) - 1;
+    peer = str(&r, "peername", 1);
+    why = str(&r, "reason", 0);
+    the_end(&r);
+    if (!r.failed && ((peer && strlen(peer) >= sizeof(v->peername)) || strlen(why) >= sizeof(v->reason)))
+        refuse(&r, "string too long for", "verdict");
+    if (!r.failed) {
+        snprintf(v->peername, sizeof(v->peername), "%s", peer ? peer : "");
+        snprintf(v->reason, sizeof(v->reason), "%s", why);
+    }
+    danehop_decision_free(r.d);
+    if (r.failed) {
+        danehop_verdict_free(v);
+        return -1;
+    }
+    *out = v;
     return 0;
 }

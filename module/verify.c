@@ -25,26 +25,44 @@
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
 #include <openssl/x509v3.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "decision.h"
-
-struct danehop_verdict {
-    int authenticated;
-    int usage, selector, mtype, depth;
-    char reason[512];
-    char peername[256];
-};
-
-static danehop_verdict *verdict_new(void) { return calloc(1, sizeof(danehop_verdict)); }
+#include "verdict.h"
 
 /*
  * has_names - whether reference names were given. Without one, OpenSSL
  * checks no name for DANE-TA and any certificate the TA issued would
  * pass for any host: DANE-TA records are then left out (RFC 7672 3.2.2).
  */
+/*
+ * dane_ctx - one DANE-enabled SSL_CTX per process, made at the first check.
+ * Making one costs about a millisecond in OpenSSL 3 (providers, cipher
+ * lists), more than the check itself: danehopd checks chains for its
+ * clients (verify-v1) all day. SSL_new() from a shared, no longer changed
+ * SSL_CTX is safe from many threads; a child after fork() may keep using
+ * it. A failure is not remembered: the next check tries again.
+ */
+static SSL_CTX *dane_ctx(void)
+{
+    static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+    static SSL_CTX *shared;
+    SSL_CTX *sctx;
+
+    pthread_mutex_lock(&lock);
+    if (shared == NULL && (shared = SSL_CTX_new(TLS_client_method())) != NULL &&
+        SSL_CTX_dane_enable(shared) <= 0) {
+        SSL_CTX_free(shared);
+        shared = NULL;
+    }
+    sctx = shared;
+    pthread_mutex_unlock(&lock);
+    return sctx;
+}
+
 static int has_names(const char *const *names, size_t nnames)
 {
     return nnames > 0 && names[0] != NULL && names[0][0] != '\0';
@@ -201,7 +219,7 @@ danehop_verdict *danehop_verify(const danehop_tlsa_rr *recs, size_t nrecs, const
                                 size_t nnames, const unsigned char *const *der, const size_t *derlen,
                                 size_t nder)
 {
-    danehop_verdict *v = verdict_new();
+    danehop_verdict *v = dh_verdict_new();
     SSL_CTX *sctx = NULL;
     SSL *ssl = NULL;
     STACK_OF(X509) *chain = NULL;
@@ -209,14 +227,13 @@ danehop_verdict *danehop_verify(const danehop_tlsa_rr *recs, size_t nrecs, const
 
     if (v == NULL)
         return NULL;
-    v->usage = v->selector = v->mtype = v->depth = -1;
     if ((chain = sk_X509_new_null()) == NULL) {
         snprintf(v->reason, sizeof(v->reason), "out of memory");
         return v;
     }
     if (load_chain(v, der, derlen, nder, &leaf, chain) != 0)
         goto out;
-    if ((sctx = SSL_CTX_new(TLS_client_method())) == NULL || SSL_CTX_dane_enable(sctx) <= 0) {
+    if ((sctx = dane_ctx()) == NULL) {
         snprintf(v->reason, sizeof(v->reason), "OpenSSL: cannot set up DANE");
         goto out;
     }
@@ -225,7 +242,6 @@ danehop_verdict *danehop_verify(const danehop_tlsa_rr *recs, size_t nrecs, const
 out:
     ERR_clear_error();
     SSL_free(ssl);
-    SSL_CTX_free(sctx);
     X509_free(leaf);
     sk_X509_pop_free(chain, X509_free);
     return v;
@@ -238,7 +254,7 @@ danehop_verdict *danehop_verify_host(const danehop_host *h, const unsigned char 
     size_t i, n = h->ntlsa < DH_TLSA_MAX ? h->ntlsa : DH_TLSA_MAX;
 
     if (h->action != DANEHOP_ACTION_DANE) {
-        danehop_verdict *v = verdict_new();
+        danehop_verdict *v = dh_verdict_new();
 
         if (v != NULL)
             snprintf(v->reason, sizeof(v->reason),
@@ -280,20 +296,3 @@ int danehop_ssl_apply(struct ssl_st *ssl, const danehop_host *h)
     ERR_clear_error();
     return usable ? 0 : -1;
 }
-
-int danehop_verdict_authenticated(const danehop_verdict *v) { return v->authenticated; }
-const char *danehop_verdict_reason(const danehop_verdict *v) { return v->reason; }
-const char *danehop_verdict_peername(const danehop_verdict *v) { return *v->peername ? v->peername : NULL; }
-
-int danehop_verdict_match(const danehop_verdict *v, int *usage, int *selector, int *mtype, int *depth)
-{
-    if (!v->authenticated || v->depth < 0)
-        return -1;
-    *usage = v->usage;
-    *selector = v->selector;
-    *mtype = v->mtype;
-    *depth = v->depth;
-    return 0;
-}
-
-void danehop_verdict_free(danehop_verdict *v) { free(v); }

@@ -95,13 +95,13 @@
  */
 #include "peer_abort.h"
 
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "args.h"
+#include "base64.h"
 #include "danehop.h"
 #include "seal.h"
 
@@ -432,24 +432,18 @@ static int collect(int depth, const char *b64)
 {
     size_t len = strlen(b64);
     unsigned char *der;
-    int n;
+    long n;
 
     if (depth < 0 || depth >= MAX_CERTS || len == 0 || len > MAX_CERT_B64 || len % 4 != 0)
         return -1;
     if (st.last_depth >= 0 && depth >= st.last_depth)
         forget_chain(); /* a new handshake on the same connection */
-    if ((der = malloc(len / 4 * 3 + 1)) == NULL)
+    if ((der = malloc(len / 4 * 3)) == NULL)
         return -1;
-    n = EVP_DecodeBlock(der, (const unsigned char *) b64, (int) len);
-    if (n <= 0) {
+    if ((n = dh_base64_decode(b64, len, der, len / 4 * 3)) <= 0) {
         free(der);
         return -1;
     }
-    /* EVP_DecodeBlock counts the padding as data */
-    if (len >= 1 && b64[len - 1] == '=')
-        n--;
-    if (len >= 2 && b64[len - 2] == '=')
-        n--;
     free(st.chain[depth]);
     st.chain[depth] = der;
     st.chainlen[depth] = (size_t) n;

@@ -51,6 +51,7 @@
 
 #include "buf.h"
 #include "decform.h"
+#include "verdicts.h"
 
 #define MAX_KEY 1024
 
@@ -461,6 +462,60 @@ static void decision_v1(danehop_ctx *ctx, const map_options *opt, char *key, cha
     finish(&b, reply);
 }
 
+/*
+ * verify_v1 - a chain check for a client that links no OpenSSL
+ * (module/client.c): key = decform.h's chain check (one host of the
+ * client's decision and the chain), reply "OK " and the verdict, or
+ * "TEMP|PERM CODE text". The chain is checked against exactly the records
+ * and names the client sent: the decision it acts on, which came from
+ * this daemon. Anyone who may connect can ask; a verdict is all they get.
+ */
+static void verify_v1(danehop_ctx *ctx, const char *key, size_t klen, char *reply)
+{
+    const unsigned char *der[DH_CHECK_MAX_CERTS];
+    size_t derlen[DH_CHECK_MAX_CERTS], n;
+    danehop_decision *holder;
+    const danehop_host *h;
+    danehop_verdict *v;
+    char err[300], line[1200];
+    int usage, selector, mtype, depth, cached = 0;
+    dh_buf b;
+
+    if (dh_decform_parse_check(key, klen, &holder, der, derlen, &n, err, sizeof(err)) != 0) {
+        snprintf(reply, MAP_MAX_REPLY, "PERM %d %s", (int) DANEHOP_E_INPUT, err);
+        return;
+    }
+    h = danehop_decision_host(holder, 0);
+    if (verdicts_get(key, klen, reply, MAP_MAX_REPLY)) {
+        /* the same records, names and chain, authenticated by DANE-EE before */
+        cached = 1;
+        v = NULL;
+    } else if ((v = danehop_verify_host(h, der, derlen, n)) == NULL) {
+        danehop_decision_free(holder);
+        snprintf(reply, MAP_MAX_REPLY, "TEMP %d out of memory", (int) DANEHOP_E_NOMEM);
+        return;
+    }
+    snprintf(line, sizeof(line),
+             "danehop: chain check (verify-v1) host=%s base=%s certificates=%zu verdict=%s: %s",
+             danehop_host_name(h), danehop_host_base_domain(h) ? danehop_host_base_domain(h) : "-", n,
+             cached || danehop_verdict_authenticated(v) ? "dane-verified" : "dane-failed",
+             cached ? "the same chain and records as a DANE-EE match before (cached)"
+                    : danehop_verdict_reason(v));
+    danehop_log_line(ctx, DANEHOP_LOG_SYSLOG, !cached && !danehop_verdict_authenticated(v), line);
+    if (!cached) {
+        dh_buf_init(&b, MAP_MAX_REPLY - 1);
+        dh_buf_add(&b, "OK ");
+        dh_decform_render_verdict(v, &b);
+        finish(&b, reply);
+        /* only where time cannot change it: DANE-EE ignores validity dates */
+        if (danehop_verdict_match(v, &usage, &selector, &mtype, &depth) == 0 && usage == 3 &&
+            strncmp(reply, "OK ", 3) == 0)
+            verdicts_put(key, klen, reply);
+        danehop_verdict_free(v);
+    }
+    danehop_decision_free(holder);
+}
+
 void map_lookup(danehop_ctx *ctx, const map_options *opt, const char *req, size_t len, char *reply)
 {
     char key[MAX_KEY + 1];
@@ -473,6 +528,11 @@ void map_lookup(danehop_ctx *ctx, const map_options *opt, const char *req, size_
     }
     mlen = (size_t) (sp - req);
     klen = len - mlen - 1;
+    if (mlen == 9 && memcmp(req, "verify-v1", 9) == 0) {
+        /* a chain: larger than any name key, bounded by its own parser */
+        verify_v1(ctx, sp + 1, klen, reply);
+        return;
+    }
     if (klen == 0 || klen > MAX_KEY) {
         reply_set(reply, "PERM key empty or longer than 1024 bytes%s", NULL);
         return;
@@ -488,6 +548,7 @@ void map_lookup(danehop_ctx *ctx, const map_options *opt, const char *req, size_
     else if (mlen == 11 && memcmp(req, "decision-v1", 11) == 0)
         decision_v1(ctx, opt, key, reply);
     else
-        snprintf(reply, MAP_MAX_REPLY, "PERM unknown map \"%.*s\" (tlspolicy, decision, host, decision-v1)",
+        snprintf(reply, MAP_MAX_REPLY,
+                 "PERM unknown map \"%.*s\" (tlspolicy, decision, host, decision-v1, verify-v1)",
                  (int) (mlen > 40 ? 40 : mlen), req);
 }

@@ -7,6 +7,10 @@
  *              [ip]:port); reply in Postfix TLS policy syntax
  *   decision   key: domain or domain:port; the whole decision as key=value
  *   host       key: domain:host:port (domain may be empty); one host
+ *   decision-v1  key: policy flags port domain host; the decision as
+ *              module/decform.h's text (for the library's daemon = mode)
+ *   verify-v1  key: a chain check (module/decform.h); the verdict, for a
+ *              client that links no OpenSSL (module/client.c)
  */
 #ifndef DANEHOP_MAPS_H
 #define DANEHOP_MAPS_H

@@ -10,7 +10,9 @@
  *   default, 500 to 1000 on a busy relay, each idle most of the time. So a
  *   client must cost little while it waits: one epoll registration and a
  *   struct with a 512-byte buffer (grown to the 10000-byte limit only for
- *   a request that needs it, and shrunk back after). A thread per client
+ *   a request that needs it, and shrunk back after; a chain check,
+ *   verify-v1, may grow it to MAX_CHECK_REQUEST once its first bytes name
+ *   that map). A thread per client
  *   would cost a stack each and let 1000 clients run 1000 decisions at
  *   once; here one thread does all socket I/O with non-blocking sockets and
  *   hands complete requests to the bounded worker pool (workers.c).
@@ -52,7 +54,6 @@
 #include "stats.h"
 
 #define SMALL_BUF    512
-#define BUF_MAX      (MAX_REQUEST + 16)
 #define ACCEPT_BURST 64  /* accepts per wake-up, so clients already here are not starved */
 #define SWEEP_MS     250 /* how often deadlines are checked */
 #define BACKOFF_MIN  50  /* ms, out of file descriptors */
@@ -75,7 +76,7 @@ typedef struct client {
     int eof;          /* the client shut down its side */
     unsigned watched; /* epoll events registered, 0 if none */
     long long deadline;
-    char *buf; /* small, or a heap buffer of BUF_MAX */
+    char *buf; /* small, or a heap buffer grown for one request */
     size_t cap, have, used;
     size_t out_off;
     struct client *prev, *next;
@@ -206,16 +207,43 @@ static void client_new(int fd)
     watch(c, EPOLLIN);
 }
 
-/* grow - room for the largest request */
-static int grow(client *c)
+/*
+ * request_limit - the largest request this one may be: MAX_REQUEST, or
+ * MAX_CHECK_REQUEST once its first bytes say it is a chain check
+ * (verify-v1). *unsure: too few bytes yet to tell.
+ */
+static size_t request_limit(const client *c, int *unsure)
 {
+    static const char check[] = "verify-v1 ";
+    const char *colon = memchr(c->buf, ':', c->have < 8 ? c->have : 8);
+    size_t after;
+
+    *unsure = 0;
+    if (colon == NULL) {
+        *unsure = c->have < 8;
+        return MAX_REQUEST;
+    }
+    after = c->have - (size_t) (colon + 1 - c->buf);
+    if (after < sizeof(check) - 1) {
+        *unsure = memcmp(colon + 1, check, after) == 0;
+        return MAX_REQUEST;
+    }
+    return memcmp(colon + 1, check, sizeof(check) - 1) == 0 ? MAX_CHECK_REQUEST : MAX_REQUEST;
+}
+
+/* grow - room for the largest request of its kind (limit) */
+static int grow(client *c, size_t limit)
+{
+    size_t cap = limit + 16;
     char *b;
 
-    if (c->buf != c->small || (b = malloc(BUF_MAX)) == NULL)
+    if (c->cap >= cap || (b = malloc(cap)) == NULL)
         return -1;
     memcpy(b, c->buf, c->have);
+    if (c->buf != c->small)
+        free(c->buf);
     c->buf = b;
-    c->cap = BUF_MAX;
+    c->cap = cap;
     return 0;
 }
 
@@ -245,7 +273,8 @@ static void client_bad(client *c, ns_status st)
 {
     stats_error(st == NS_TOO_LONG ? ST_ERR_TOO_LONG : ST_ERR_MALFORMED);
     dlog_limited(DLOG_CLIENT, LOG_WARNING, "client sent %s: disconnected",
-                 st == NS_TOO_LONG ? "a request over 10000 bytes" : "a malformed netstring");
+                 st == NS_TOO_LONG ? "a request over 10000 bytes (a chain check: over 98314)"
+                                   : "a malformed netstring");
     client_close(c);
 }
 
@@ -255,13 +284,17 @@ static void client_input(client *c)
     for (;;) {
         const char *payload;
         size_t plen, used;
-        ns_status st = ns_parse(c->buf, c->have, MAX_REQUEST, &payload, &plen, &used);
+        int unsure;
+        size_t limit = request_limit(c, &unsure);
+        ns_status st = ns_parse(c->buf, c->have, limit, &payload, &plen, &used);
         ssize_t r;
 
         if (st == NS_OK) {
             submit(c, payload, plen, used);
             return;
         }
+        if (st == NS_TOO_LONG && unsure && !c->eof)
+            st = NS_MORE; /* a chain check may be that long: read on until the map name shows */
         if (st != NS_MORE) {
             client_bad(c, st);
             return;
@@ -271,7 +304,7 @@ static void client_input(client *c)
             client_close(c);
             return;
         }
-        if (c->have == c->cap && grow(c) != 0) {
+        if (c->have == c->cap && grow(c, limit) != 0) {
             client_bad(c, NS_BAD);
             return;
         }

@@ -5,11 +5,14 @@
 #ifndef DANEHOP_SERVER_H
 #define DANEHOP_SERVER_H
 
+#include "decform.h"
 #include "listen.h"
 #include "workers.h"
 
 /* the largest request: Postfix's socketmap_max_query_size */
 #define MAX_REQUEST 10000
+/* a chain check (verify-v1): the map name and module/decform.h's DH_CHECK_MAX */
+#define MAX_CHECK_REQUEST (10 + DH_CHECK_MAX)
 
 typedef struct server_opts {
     int max_clients;

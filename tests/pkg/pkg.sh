@@ -66,6 +66,7 @@ pkg_check_installed() {
     local libdir f m
     libdir=$(pkg_libdir)
     for f in /usr/bin/danehop /usr/sbin/danehopd "$libdir/libdanehop.so.0" "$libdir/exim4/danehop_exim.so" \
+        "$libdir/exim4/danehop_exim_client.so" \
         /usr/include/danehop.h "$libdir/pkgconfig/danehop.pc" /usr/share/danehop/exim/danehop-transport.conf \
         /usr/share/danehop/exim/danehop-router.conf /etc/exim4/conf.d/main/00_danehop \
         /etc/exim4/conf.d/router/150_danehop /etc/exim4/conf.d/transport/30_danehop \
