@@ -35,80 +35,75 @@
 #include "clock.h"
 #include "danehop.h"
 
-typedef danehop_ctx *(*ctx_new_fn)(void);
-typedef int (*set_fn)(danehop_ctx *, const char *);
-typedef int (*resolve_fn)(danehop_ctx *, const char *, const char *, unsigned, danehop_policy, unsigned,
-                          danehop_decision **);
-typedef danehop_status (*status_fn)(const danehop_decision *);
-typedef void (*free_d_fn)(danehop_decision *);
-typedef void (*free_c_fn)(danehop_ctx *);
+/*
+ * load - dlopen the library at path and take its function table, as a
+ * program that loads danehop at run time does; NULL after saying why
+ */
+static const danehop_api_v0 *load(const char *path)
+{
+    void *lib = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    const danehop_api_v0 *(*api)(unsigned);
+    const danehop_api_v0 *a;
+
+    if (lib == NULL) {
+        fprintf(stderr, "bench: %s\n", dlerror());
+        return NULL;
+    }
+    *(void **) &api = dlsym(lib, "danehop_api");
+    if (api == NULL || (a = api(DANEHOP_ABI_VERSION)) == NULL) {
+        fprintf(stderr, "bench: %s: no danehop_api for ABI %d\n", path, DANEHOP_ABI_VERSION);
+        return NULL;
+    }
+    return a;
+}
 
 static int cmd_once(char **argv)
 {
     double t0 = now_us();
     long rss0 = rss_kb(), rss1;
-    void *lib = dlopen(argv[2], RTLD_NOW | RTLD_LOCAL);
+    const danehop_api_v0 *a = load(argv[2]);
     danehop_ctx *ctx;
     danehop_decision *d;
     double t_load;
     int rc;
 
-    if (lib == NULL) {
-        fprintf(stderr, "bench: %s\n", dlerror());
+    if (a == NULL)
         return 1;
-    }
-    ctx_new_fn ctx_new = (ctx_new_fn) dlsym(lib, "danehop_ctx_new");
-    set_fn set_ta = (set_fn) dlsym(lib, "danehop_ctx_set_trust_anchor");
-    set_fn add_fwd = (set_fn) dlsym(lib, "danehop_ctx_add_forwarder");
-    resolve_fn resolve = (resolve_fn) dlsym(lib, "danehop_resolve");
-    status_fn status = (status_fn) dlsym(lib, "danehop_decision_status");
-    free_d_fn free_d = (free_d_fn) dlsym(lib, "danehop_decision_free");
-    free_c_fn free_c = (free_c_fn) dlsym(lib, "danehop_ctx_free");
-
     t_load = now_us() - t0;
-    ctx = ctx_new();
-    if (set_ta(ctx, argv[3]) != 0 || add_fwd(ctx, argv[4]) != 0)
+    ctx = a->ctx_new();
+    if (a->ctx_set_trust_anchor(ctx, argv[3]) != 0 || a->ctx_add_forwarder(ctx, argv[4]) != 0)
         return 1;
-    rc = resolve(ctx, argv[5], NULL, 25, DANEHOP_POLICY_OPPORTUNISTIC, 0, &d);
+    rc = a->resolve(ctx, argv[5], NULL, 25, DANEHOP_POLICY_OPPORTUNISTIC, 0, &d);
     /* a decision to defer (bogus data) is still a decision: "rounds" times it */
-    if (rc != 0 || (status(d) != DANEHOP_STATUS_OK && getenv("BENCH_ANY_STATUS") == NULL)) {
+    if (rc != 0 || (a->decision_status(d) != DANEHOP_STATUS_OK && getenv("BENCH_ANY_STATUS") == NULL)) {
         fprintf(stderr, "bench: no usable decision for %s\n", argv[5]);
         return 1;
     }
     rss1 = rss_kb();
     printf("%.0f %ld %ld %.0f\n", now_us() - t0, rss0, rss1, t_load);
-    free_d(d);
-    free_c(ctx);
+    a->decision_free(d);
+    a->ctx_free(ctx);
     return 0;
 }
-
-typedef int (*load_fn)(danehop_ctx *, const char *);
 
 /* cmd_once_conf - what an Exim delivery does: dlopen, a context from its danehop.conf, one decision */
 static int cmd_once_conf(char **argv)
 {
     double t0 = now_us();
-    void *lib = dlopen(argv[2], RTLD_NOW | RTLD_LOCAL);
+    const danehop_api_v0 *a = load(argv[2]);
     danehop_ctx *ctx;
     danehop_decision *d;
 
-    if (lib == NULL) {
-        fprintf(stderr, "bench: %s\n", dlerror());
+    if (a == NULL)
         return 1;
-    }
-    ctx_new_fn ctx_new = (ctx_new_fn) dlsym(lib, "danehop_ctx_new");
-    load_fn load = (load_fn) dlsym(lib, "danehop_ctx_load_config");
-    resolve_fn resolve = (resolve_fn) dlsym(lib, "danehop_resolve");
-    free_d_fn free_d = (free_d_fn) dlsym(lib, "danehop_decision_free");
-    free_c_fn free_c = (free_c_fn) dlsym(lib, "danehop_ctx_free");
-    if ((ctx = ctx_new()) == NULL || load(ctx, argv[3]) != 0 ||
-        resolve(ctx, argv[4], NULL, 25, DANEHOP_POLICY_OPPORTUNISTIC, 0, &d) != 0) {
+    if ((ctx = a->ctx_new()) == NULL || a->ctx_load_config(ctx, argv[3]) != 0 ||
+        a->resolve(ctx, argv[4], NULL, 25, DANEHOP_POLICY_OPPORTUNISTIC, 0, &d) != 0) {
         fprintf(stderr, "bench: no decision for %s through the daemon\n", argv[4]);
         return 1;
     }
     printf("%.0f\n", now_us() - t0);
-    free_d(d);
-    free_c(ctx);
+    a->decision_free(d);
+    a->ctx_free(ctx);
     return 0;
 }
 

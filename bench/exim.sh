@@ -17,7 +17,7 @@
 #                 run), from the cache of integration/exim/build-exim.sh; not
 #                 built here (it takes minutes): "skipped" if it is missing.
 #                 Any VERSION-TLS that build-exim.sh knows works likewise.
-# Three transports per build, one delivery of each in turn:
+# Four transports per build, one delivery of each in turn:
 #   stock   Exim's smtp transport with its own DANE (hosts_try_dane = *)
 #   danehop integration/exim/danehop-transport.conf, as tests/lab/exim.sh
 #           sets it up (the module takes its own decision per delivery)
@@ -26,6 +26,11 @@
 #           warm danehopd (zone keys and, after the first delivery, the
 #           decision itself in its cache); the module still verifies the
 #           chain itself
+#   client  the same transport with DANEHOP_MODULE = danehop_exim_client.so
+#           (no libunbound, no OpenSSL), its danehop.conf saying only
+#           "daemon = unix:..." (and its log): the decision and the chain
+#           check (verify-v1) both come from the same warm danehopd;
+#           "skipped" if that module is not built
 # Exim's resolver is the lab's validating resolver (127.53.0.2), danehop's
 # libunbound uses the lab's unbound.conf, as in the tests. The lab (and its
 # resolver) must be up in LABDIR. Per delivery: wall time of the whole
@@ -40,6 +45,10 @@ N=${EXIM_RUNS:-15}
 export top_srcdir
 export DANEHOP="$build/shim/cli/danehop"
 DANEHOP_EXIM_MODULE=$build/shim/exim/.libs/danehop_exim.so
+DANEHOP_EXIM_CLIENT_MODULE=$build/shim/exim/.libs/danehop_exim_client.so
+kinds="danehop daemon" # beside stock
+if [ -f "$DANEHOP_EXIM_CLIENT_MODULE" ]; then kinds="$kinds client"; else
+    echo "(client transport skipped: $DANEHOP_EXIM_CLIENT_MODULE is not built)"; fi
 
 [ -x /usr/bin/time ] || { echo "skipped: GNU time (/usr/bin/time) is not installed"; exit 0; }
 [ -f "$DANEHOP_EXIM_MODULE" ] || { echo "skipped: $DANEHOP_EXIM_MODULE is not built"; exit 0; }
@@ -73,11 +82,12 @@ dpid=$!
 at_exit 'kill "$dpid" 2> /dev/null; wait "$dpid" 2> /dev/null'
 for _ in $(seq 1 200); do [ -S "$dd/d.sock" ] && break; sleep 0.05; done
 
-# decided_by_daemon - danehopd's counter of decision-v1 replies (map
-# "other"): danehopd logs a decision once however often its cache hands it
-# out, so this counter says how many it answered
-decided_by_daemon() {
-    python3 - "$dd/d.sock" <<'PY'
+# answered_by_daemon MAP - danehopd's counter of MAP's OK replies
+# (decision-v1 and verify-v1 are both counted as map "other"): danehopd
+# logs a decision once however often its cache hands it out, so this
+# counter says how many it answered
+answered_by_daemon() {
+    python3 - "$dd/d.sock" "$1" <<'PY'
 import re, socket, sys
 s = socket.socket(socket.AF_UNIX)
 s.connect(sys.argv[1])
@@ -88,10 +98,13 @@ while b":" not in buf or len(buf) < buf.index(b":") + 2 + int(buf[:buf.index(b":
     if not chunk:
         break
     buf += chunk
-m = re.search(rb'danehopd_requests_total\{map="other",reply="OK"\} (\d+)', buf)
+m = re.search(rb'danehopd_requests_total\{map="%s",reply="OK"\} (\d+)' % sys.argv[2].encode(), buf)
 print(int(m.group(1)) if m else 0)
 PY
 }
+
+# verified_by_daemon - the chains danehopd verified (verify-v1), from its log
+verified_by_daemon() { grep -c "chain check (verify-v1) .*verdict=dane-verified" "$dd/decisions.log"; }
 
 # deliver KIND - one delivery through KIND's Exim ($tag-KIND); appends
 # "ms rss_kb user_s sys_s" to $exim_root/$tag-KIND.times
@@ -117,9 +130,9 @@ ms() { awk -v u="$1" 'BEGIN { if (u == "-") print "-"; else printf "%.1f", u / 1
 diff_ms() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-") print "-"; else printf "%+.1f", (b - a) / 1000 }'; }
 row() { printf '%-34s %10s %10s %12s %14s\n' "$@"; }
 
-# bench_build TAG EXIM - the three transports through one Exim binary
+# bench_build TAG EXIM - the transports through one Exim binary
 bench_build() {
-    local bin=$2 by0 by1
+    local bin=$2 by0 by1 vy0 vy1 k
     tag=$1
     # every "exim" the fixture runs goes through GNU time: one line per delivery
     EXIM_BIN=$exim_root/exim-timed-$tag
@@ -134,32 +147,49 @@ SH
     local ex_danehop=$EX
     exim_setup "$tag-daemon"
     echo "daemon = unix:$dd/d.sock" >> "$EX/danehop.conf"
-    local ex_daemon=$EX
+    local ex_daemon=$EX ex_client= n_dd=1 n_cl=0
+    if [ "${kinds% client}" != "$kinds" ]; then
+        EXIM_MODULE=$DANEHOP_EXIM_CLIENT_MODULE exim_setup "$tag-client"
+        printf 'log = file:%s/danehop.log\ndaemon = unix:%s/d.sock\n' "$EX" "$dd" > "$EX/danehop.conf"
+        ex_client=$EX n_dd=2 n_cl=1
+    fi
 
-    by0=$(decided_by_daemon)
+    by0=$(answered_by_daemon other) vy0=$(verified_by_daemon)
     # one unmeasured delivery each (page cache, the resolver's cache), then N
     # of each, alternating, so that the machine's load falls on all alike
-    deliver stock; deliver danehop; deliver daemon
-    : > "$exim_root/$tag-stock.times"; : > "$exim_root/$tag-danehop.times"; : > "$exim_root/$tag-daemon.times"
-    for _ in $(seq 1 "$N"); do deliver stock; deliver danehop; deliver daemon; done
-    by1=$(decided_by_daemon)
+    for k in stock $kinds; do deliver "$k"; done
+    for k in stock $kinds; do : > "$exim_root/$tag-$k.times"; done
+    for _ in $(seq 1 "$N"); do for k in stock $kinds; do deliver "$k"; done; done
+    by1=$(answered_by_daemon other) vy1=$(verified_by_daemon)
 
-    # what did happen: every delivery delivered, over DANE, and verified
-    local n_ok_stock n_ok_dh n_ver_dh n_ok_dd n_ver_dd n_by_dd=$((by1 - by0))
+    # what did happen: every delivery delivered, over DANE, and verified;
+    # danehopd decided for the daemon and client transports and verified
+    # the client's chains
+    local n_ok_stock n_ok_dh n_ver_dh n_ok_dd n_ver_dd n_ok_cl=0 n_ver_cl=0
+    local n_vy=$((vy1 - vy0)) bad=
+    local n_by_dd=$((by1 - by0 - n_vy)) # "other" counts the chain checks too
     n_ok_stock=$(grep -c "=> rcpt@direct.example.com .*CV=dane" "$ex_stock/log/mainlog")
     n_ok_dh=$(grep -c "=> rcpt@direct.example.com " "$ex_danehop/log/mainlog")
     n_ver_dh=$(grep -c "domain=direct.example.com .*verdict=dane-verified" "$ex_danehop/danehop.log")
     n_ok_dd=$(grep -c "=> rcpt@direct.example.com " "$ex_daemon/log/mainlog")
     n_ver_dd=$(grep -c "domain=direct.example.com .*verdict=dane-verified" "$ex_daemon/danehop.log")
+    if [ -n "$ex_client" ]; then
+        n_ok_cl=$(grep -c "=> rcpt@direct.example.com " "$ex_client/log/mainlog")
+        n_ver_cl=$(grep -c "domain=direct.example.com .*verdict=dane-verified" "$ex_client/danehop.log")
+    fi
     echo "deliveries to direct.example.com: stock $n_ok_stock/$((N + 1)) with CV=dane;" \
         "danehop $n_ok_dh/$((N + 1)) delivered, $n_ver_dh verified by danehop;" \
-        "through the daemon $n_ok_dd/$((N + 1)) delivered, $n_ver_dd verified by the module," \
-        "$n_by_dd decided by danehopd"
-    if [ "$n_ok_stock" != $((N + 1)) ] || [ "$n_ok_dh" != $((N + 1)) ] || [ "$n_ok_dd" != $((N + 1)) ] ||
-        [ "$n_ver_dh" != $((N + 1)) ] || [ "$n_ver_dd" != $((N + 1)) ] || [ "$n_by_dd" != $((N + 1)) ]; then
+        "through the daemon $n_ok_dd/$((N + 1)) delivered, $n_ver_dd verified by the module;" \
+        "$([ -n "$ex_client" ] && echo "client $n_ok_cl/$((N + 1)) delivered, $n_ver_cl verified;")" \
+        "$n_by_dd decided by danehopd, $n_vy chains verified by it"
+    for k in "$n_ok_stock" "$n_ok_dh" "$n_ver_dh" "$n_ok_dd" "$n_ver_dd"; do [ "$k" = $((N + 1)) ] || bad=1; done
+    [ "$n_by_dd" = $((n_dd * (N + 1))) ] && [ "$n_vy" = $((n_cl * (N + 1))) ] || bad=1
+    [ "$n_ok_cl" = $((n_cl * (N + 1))) ] && [ "$n_ver_cl" = $((n_cl * (N + 1))) ] || bad=1
+    if [ -n "$bad" ]; then
         echo "(not every delivery went through verified; the figures below mix in failures)"
         tail -3 "$ex_stock/log/mainlog" "$ex_danehop/log/mainlog" "$ex_daemon/log/mainlog" \
-            "$ex_daemon/danehop.log" 2> /dev/null | sed 's/^/  /'
+            "$ex_daemon/danehop.log" ${ex_client:+"$ex_client/log/mainlog" "$ex_client/danehop.log"} 2> /dev/null |
+            sed 's/^/  /'
     fi
 
     local sm sp srss scpu dm dp drss dcpu kind label
@@ -168,11 +198,15 @@ SH
     scpu=$(cpu "$exim_root/$tag-stock.times")
     row transport "median ms" "p90 ms" "CPU ms/mean" "max RSS (KB)"
     row "stock Exim, its own DANE" "$(ms "$sm")" "$(ms "$sp")" "$scpu" "$srss"
-    for kind in danehop daemon; do
+    for kind in $kinds; do
         read -r dm dp _ <<< "$(stats "$exim_root/$tag-$kind.times" 1)"
         read -r drss _ _ <<< "$(stats "$exim_root/$tag-$kind.times" 2)"
         dcpu=$(cpu "$exim_root/$tag-$kind.times")
-        [ "$kind" = danehop ] && label="danehop transport, in-process" || label="danehop transport, warm daemon"
+        case $kind in
+        danehop) label="danehop transport, in-process" ;;
+        daemon) label="danehop transport, warm daemon" ;;
+        client) label="client module, warm daemon" ;;
+        esac
         row "$label" "$(ms "$dm")" "$(ms "$dp")" "$dcpu" "$drss"
         row "  difference to stock" "$(diff_ms "$sm" "$dm")" "$(diff_ms "$sp" "$dp")" \
             "$(awk -v a="$scpu" -v b="$dcpu" 'BEGIN { if (a == "-" || b == "-") print "-"; else printf "%+.1f", b - a }')" \
@@ -193,12 +227,15 @@ SH
         # Debian's GnuTLS Exim has libssl loaded too (through its lookup
         # libraries), but never starts it: what counts is Exim's own TLS
         "$bin" -bV 2> /dev/null | grep -q "^Support for:.* OpenSSL" && prestart=yes
-        for kind in danehop daemon; do
-            [ "$kind" = danehop ] && echo "module steps, in-process decision:" ||
-                echo "module steps, decision from the warm daemon:"
+        for kind in $kinds; do
+            case $kind in
+            danehop) echo "module steps, in-process decision:" ;;
+            daemon) echo "module steps, decision from the warm daemon:" ;;
+            client) echo "module steps, client module (decision and chain check from the warm daemon):" ;;
+            esac
             BENCH_MODULE_OPENSSL_STARTED=$prestart LD_PRELOAD=$preload "$build/bench/bench_module" \
-                "$DANEHOP_EXIM_MODULE" "$exim_root/$tag-$kind/danehop.conf" \
-                direct.example.com mx.direct.example.com 127.0.0.41 "$cert" 2>&1
+                "$([ "$kind" = client ] && echo "$DANEHOP_EXIM_CLIENT_MODULE" || echo "$DANEHOP_EXIM_MODULE")" \
+                "$exim_root/$tag-$kind/danehop.conf" direct.example.com mx.direct.example.com 127.0.0.41 "$cert" 2>&1
         done
         if [ "$prestart" = yes ]; then
             echo "(one fresh process each, this Exim's libraries preloaded, OpenSSL started, an SSL_CTX made and"
@@ -207,6 +244,7 @@ SH
             echo "(one fresh process each, this Exim's libraries preloaded: what the module adds to them;"
             echo " this Exim uses GnuTLS, so the module's chain check is OpenSSL's first use here)"
         fi
+        [ -z "$ex_client" ] || echo "(the client module loads no OpenSSL: its chain check is one round trip to danehopd)"
     fi
 }
 

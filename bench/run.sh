@@ -121,7 +121,7 @@ echo "== warm decisions in one process"
 # real Exim, stock transport against danehop's (bench/exim.sh, on the lab's
 # local resolver); a failure there is printed, the rest still runs
 echo
-echo "== real Exim (Debian 4.96 GnuTLS, 4.98.2 OpenSSL): per delivery to direct.example.com, stock Exim's DANE against danehop's transport, in-process and through a warm danehopd"
+echo "== real Exim (Debian 4.96 GnuTLS, 4.98.2 OpenSSL): per delivery to direct.example.com, stock Exim's DANE against danehop's transport, in-process and through a warm danehopd, and the client module"
 bash "$src/bench/exim.sh" "$build" "$src" "$lab" || echo "(the Exim figures stopped: exit status $?)"
 
 # danehopd with as many persistent clients as a relay's smtp processes; a

@@ -400,6 +400,31 @@ int dh_daemon_decide(const char *addr, unsigned timeout_ms, const char *domain, 
     return rc;
 }
 
+/*
+ * fits - whether an authenticated verdict can be the answer to checking n
+ * certificates against h: the matching record is one of h's, DANE-EE at
+ * the leaf, DANE-TA within or just above the chain (a trust anchor given
+ * whole in its record). The daemon is trusted; this keeps a verdict that
+ * was meant for another chain check from being taken for this one.
+ */
+static int fits(const danehop_verdict *v, const danehop_host *h, size_t n)
+{
+    size_t i, ntlsa = danehop_host_tlsa_count(h);
+
+    if (!(v->usage == 3 && v->depth == 0) && !(v->usage == 2 && v->depth >= 0 && (size_t) v->depth <= n))
+        return 0;
+    for (i = 0; i < ntlsa; i++) {
+        uint8_t u, s, m;
+        const unsigned char *data;
+        size_t len;
+
+        if (danehop_host_tlsa(h, i, &u, &s, &m, &data, &len) == 0 && u == v->usage && s == v->selector &&
+            m == v->mtype)
+            return 1;
+    }
+    return 0;
+}
+
 int dh_daemon_verify(const char *addr, unsigned timeout_ms, const danehop_host *h,
                      const unsigned char *const *der, const size_t *len, size_t n, danehop_verdict **out)
 {
@@ -424,5 +449,13 @@ int dh_daemon_verify(const char *addr, unsigned timeout_ms, const danehop_host *
     dh_buf_discard(&req);
     rc = payload ? verdict(addr, payload, plen, out) : -1;
     free(buf);
+    if (rc == 0 && (*out)->authenticated && !fits(*out, h, n)) {
+        /* trusted, but not for this question: no verdict is better than another's */
+        danehop_verdict_free(*out);
+        *out = NULL;
+        rc = dh_fail(DANEHOP_E_INTERNAL,
+                     "danehopd at %.110s: the verdict names a record or depth this chain check did not have",
+                     addr + 5);
+    }
     return rc;
 }

@@ -72,6 +72,16 @@ static void put_str(dh_buf *b, const char *key, const char *s)
     dh_buf_add(b, "\n");
 }
 
+/* put_list - "count N", then N lines "item S" */
+static void put_list(dh_buf *b, const char *count, const char *item, const char *const *s, size_t n)
+{
+    size_t i;
+
+    put_num(b, count, n);
+    for (i = 0; i < n; i++)
+        put_str(b, item, s[i]);
+}
+
 static void put_host(dh_buf *b, const danehop_host *h)
 {
     size_t i, j;
@@ -85,9 +95,7 @@ static void put_host(dh_buf *b, const danehop_host *h)
     put_str(b, "reason", h->reason);
     put_str(b, "base", h->base_domain);
     put_str(b, "sni", h->sni);
-    put_num(b, "addrs", h->naddrs);
-    for (i = 0; i < h->naddrs; i++)
-        put_str(b, "addr", h->addrs[i]);
+    put_list(b, "addrs", "addr", h->addrs, h->naddrs);
     put_num(b, "hops", h->nhops);
     for (i = 0; i < h->nhops; i++) {
         put_str(b, "hop", h->hops[i].name);
@@ -104,12 +112,8 @@ static void put_host(dh_buf *b, const danehop_host *h)
         dh_buf_add(b, "\n");
         put_str(b, "tlsa_text", t->text);
     }
-    put_num(b, "unusable", h->nunusable);
-    for (i = 0; i < h->nunusable; i++)
-        put_str(b, "text", h->unusable[i]);
-    put_num(b, "names", h->nnames);
-    for (i = 0; i < h->nnames; i++)
-        put_str(b, "name", h->names[i]);
+    put_list(b, "unusable", "text", h->unusable, h->nunusable);
+    put_list(b, "names", "name", h->names, h->nnames);
 }
 
 int dh_decform_render(const danehop_decision *d, dh_buf *b)
@@ -133,9 +137,7 @@ int dh_decform_render(const danehop_decision *d, dh_buf *b)
     put_str(b, "host_request", d->host_request);
     put_str(b, "rule", d->rule);
     put_str(b, "reason", d->reason);
-    put_num(b, "skipped", d->nskipped);
-    for (i = 0; i < d->nskipped; i++)
-        put_str(b, "skip", d->skipped[i]);
+    put_list(b, "skipped", "skip", d->skipped, d->nskipped);
     put_num(b, "hosts", d->nhosts);
     for (i = 0; i < d->nhosts; i++)
         put_host(b, &d->hosts[i]);
@@ -285,6 +287,19 @@ static void *list(reader *r, size_t n, size_t sz, const char *key)
     return p;
 }
 
+/* get_list - "count N" (at most DH_DECFORM_MAX_LIST), then N lines "item S" */
+static const char **get_list(reader *r, const char *count, const char *item, size_t *n)
+{
+    const char **s;
+    size_t i;
+
+    *n = num(r, count, DH_DECFORM_MAX_LIST);
+    s = list(r, *n, sizeof(*s), count);
+    for (i = 0; i < *n && !r->failed; i++)
+        s[i] = str(r, item, 0);
+    return s;
+}
+
 static void tlsa(reader *r, dh_tlsa_out *t)
 {
     size_t len, i, n;
@@ -345,10 +360,7 @@ static void host(reader *r, danehop_host *h)
     h->reason = str(r, "reason", 1);
     h->base_domain = str(r, "base", 1);
     h->sni = str(r, "sni", 1);
-    h->naddrs = num(r, "addrs", DH_DECFORM_MAX_LIST);
-    h->addrs = list(r, h->naddrs, sizeof(*h->addrs), "addrs");
-    for (i = 0; i < h->naddrs && !r->failed; i++)
-        h->addrs[i] = str(r, "addr", 0);
+    h->addrs = get_list(r, "addrs", "addr", &h->naddrs);
     h->nhops = num(r, "hops", DH_DECFORM_MAX_LIST);
     h->hops = list(r, h->nhops, sizeof(*h->hops), "hops");
     for (i = 0; i < h->nhops && !r->failed; i++) {
@@ -360,18 +372,8 @@ static void host(reader *r, danehop_host *h)
     h->tlsa = list(r, h->ntlsa, sizeof(*h->tlsa), "tlsa");
     for (i = 0; i < h->ntlsa && !r->failed; i++)
         tlsa(r, &h->tlsa[i]);
-    h->nunusable = num(r, "unusable", DH_DECFORM_MAX_LIST);
-    h->unusable = list(r, h->nunusable, sizeof(*h->unusable), "unusable");
-    for (i = 0; i < h->nunusable && !r->failed; i++)
-        h->unusable[i] = str(r, "text", 0);
-    h->nnames = num(r, "names", DH_DECFORM_MAX_LIST);
-    if (h->nnames && !r->failed) {
-        const char **names = list(r, h->nnames, sizeof(*names), "names");
-
-        for (i = 0; i < h->nnames && !r->failed; i++)
-            names[i] = str(r, "name", 0);
-        h->names = names;
-    }
+    h->unusable = get_list(r, "unusable", "text", &h->nunusable);
+    h->names = get_list(r, "names", "name", &h->nnames);
 }
 
 int dh_decform_parse(const char *text, size_t len, danehop_decision **out, char *err, size_t errlen)
@@ -405,10 +407,7 @@ int dh_decform_parse(const char *text, size_t len, danehop_decision **out, char 
     d->host_request = str(&r, "host_request", 1);
     d->rule = str(&r, "rule", 1);
     d->reason = str(&r, "reason", 1);
-    d->nskipped = num(&r, "skipped", DH_DECFORM_MAX_LIST);
-    d->skipped = list(&r, d->nskipped, sizeof(*d->skipped), "skipped");
-    for (i = 0; i < d->nskipped && !r.failed; i++)
-        d->skipped[i] = str(&r, "skip", 0);
+    d->skipped = get_list(&r, "skipped", "skip", &d->nskipped);
     d->nhosts = num(&r, "hosts", DH_MAX_HOSTS);
     d->hosts = list(&r, d->nhosts, sizeof(*d->hosts), "hosts");
     for (i = 0; i < d->nhosts && !r.failed; i++)

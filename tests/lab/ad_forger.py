@@ -13,18 +13,11 @@ import socket
 import struct
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from dnsrelay import ask, question  # noqa: E402
+
 listen, upstream, owner, digest, pidfile = sys.argv[1:6]
 digest = bytes.fromhex(digest)
-
-
-def qname(msg):
-    """the question name (lower case, dotted) and the offset past QTYPE/QCLASS"""
-    i, labels = 12, []
-    while msg[i]:
-        labels.append(msg[i + 1:i + 1 + msg[i]].decode("ascii", "replace").lower())
-        i += 1 + msg[i]
-    qtype = struct.unpack("!H", msg[i + 1:i + 3])[0]
-    return ".".join(labels), qtype, i + 5
 
 
 def forged(query, end):
@@ -41,21 +34,15 @@ with open(pidfile, "w") as f:
 while True:
     q, peer = s.recvfrom(4096)
     try:
-        name, qtype, end = qname(q)
+        name, qtype, end = question(q)
     except (IndexError, struct.error):
         continue
     if qtype == 52 and name == owner.lower().rstrip("."):
         s.sendto(forged(q, end), peer)
         continue
-    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    u.settimeout(5)
-    try:
-        u.sendto(q, (upstream, 53))
-        r, _ = u.recvfrom(65535)
-    except OSError:
+    r = ask(q, upstream)
+    if r is None:
         continue
-    finally:
-        u.close()
     r = bytearray(r)
     r[3] |= 0x20  # AD
     s.sendto(bytes(r), peer)

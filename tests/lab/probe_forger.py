@@ -22,6 +22,9 @@ import struct
 import sys
 import threading
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from dnsrelay import ask, question  # noqa: E402
+
 listen, upstream, logfile, pidfile = sys.argv[1:5]
 log_lock = threading.Lock()
 
@@ -31,15 +34,6 @@ def wire(name):
     for label in name.rstrip(".").split("."):
         out += bytes([len(label)]) + label.encode()
     return out + b"\0"
-
-
-def question(msg):
-    i, labels = 12, []
-    while msg[i]:
-        labels.append(msg[i + 1:i + 1 + msg[i]].decode("ascii", "replace").lower())
-        i += 1 + msg[i]
-    qtype = struct.unpack("!H", msg[i + 1:i + 3])[0]
-    return ".".join(labels), qtype, i + 5
 
 
 def rr(owner, rtype, rdata):
@@ -58,16 +52,9 @@ def forged(q, name, qtype, end):
 
 
 def relay(s, q, peer):
-    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    u.settimeout(5)
-    try:
-        u.sendto(q, (upstream, 53))
-        r, _ = u.recvfrom(65535)
+    r = ask(q, upstream)
+    if r is not None:
         s.sendto(r, peer)
-    except OSError:
-        pass
-    finally:
-        u.close()
 
 
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)

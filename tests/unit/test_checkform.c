@@ -8,6 +8,7 @@
 
 #include "decform.h"
 #include "decision.h"
+#include "mutate.h"
 #include "tap.h"
 #include "verdict.h"
 
@@ -65,23 +66,9 @@ static int check_refused(const char *text)
     return rc != 0 && holder == NULL && n == 0 && err[0] != '\0';
 }
 
-static char *replaced(const char *text, const char *from, const char *to)
-{
-    const char *p = strstr(text, from);
-    char *s;
-
-    if (p == NULL)
-        return NULL;
-    s = malloc(strlen(text) + strlen(to) + 1);
-    memcpy(s, text, (size_t) (p - text));
-    strcpy(s + (p - text), to);
-    strcat(s, p + strlen(from));
-    return s;
-}
-
 static void check_mutation(const char *text, const char *from, const char *to, const char *what)
 {
-    char *m = replaced(text, from, to);
+    char *m = replace(text, from, to);
 
     ok(m != NULL && check_refused(m), "chain check refused: %s", what);
     free(m);
@@ -188,17 +175,17 @@ static void verdicts(void)
     ok(verdict_refused(""), "verdict refused: empty");
     ok(verdict_refused("OK\n"), "verdict refused: not a verdict");
     if (text) {
-        char *m2 = replaced(text, "authenticated 1", "authenticated 2");
+        char *m2 = replace(text, "authenticated 1", "authenticated 2");
 
         ok(m2 && verdict_refused(m2), "verdict refused: authenticated out of range");
         free(m2);
-        m2 = replaced(text, "danehop-verdict 1", "danehop-verdict 2");
+        m2 = replace(text, "danehop-verdict 1", "danehop-verdict 2");
         ok(m2 && verdict_refused(m2), "verdict refused: another version");
         free(m2);
-        m2 = replaced(text, "end\n", "end\nauthenticated 1\n");
+        m2 = replace(text, "end\n", "end\nauthenticated 1\n");
         ok(m2 && verdict_refused(m2), "verdict refused: bytes after the end");
         free(m2);
-        m2 = replaced(text, "reason =", "reason -");
+        m2 = replace(text, "reason =", "reason -");
         ok(m2 && verdict_refused(m2), "verdict refused: no reason");
         free(m2);
     }

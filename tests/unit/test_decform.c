@@ -18,6 +18,7 @@
 #include "decform.h"
 #include "netstring.h"
 #include "decision.h"
+#include "mutate.h"
 #include "tap.h"
 
 static const unsigned char key1[32] = {0xde, 0xad, 0xbe, 0xef, 1, 2, 3};
@@ -108,21 +109,6 @@ static int refused(const char *text)
     if (rc == 0)
         danehop_decision_free(d);
     return rc != 0 && d == NULL && err[0] != '\0';
-}
-
-/* replace - text with the first "from" replaced by "to" (caller frees) */
-static char *replace(const char *text, const char *from, const char *to)
-{
-    const char *p = strstr(text, from);
-    char *s;
-
-    if (p == NULL)
-        return NULL;
-    s = malloc(strlen(text) + strlen(to) + 1);
-    memcpy(s, text, (size_t) (p - text));
-    strcpy(s + (p - text), to);
-    strcat(s, p + strlen(from));
-    return s;
 }
 
 static void mutation(const char *text, const char *from, const char *to, const char *what)

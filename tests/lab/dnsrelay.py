@@ -1,0 +1,31 @@
+# SPDX-License-Identifier: BSD-2-Clause
+"""dnsrelay.py - what the lab's on-path DNS attackers share: reading the
+question of a query, and relaying a query to the real resolver.
+
+Only what the tests need: UDP, one question per message."""
+import socket
+import struct
+
+
+def question(msg):
+    """the question name (lower case, dotted), its type, and the offset past
+    QTYPE/QCLASS; IndexError or struct.error for a message too short"""
+    i, labels = 12, []
+    while msg[i]:
+        labels.append(msg[i + 1:i + 1 + msg[i]].decode("ascii", "replace").lower())
+        i += 1 + msg[i]
+    qtype = struct.unpack("!H", msg[i + 1:i + 3])[0]
+    return ".".join(labels), qtype, i + 5
+
+
+def ask(query, upstream):
+    """the upstream resolver's answer to query (UDP, port 53, 5 s), or None"""
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    u.settimeout(5)
+    try:
+        u.sendto(query, (upstream, 53))
+        return u.recvfrom(65535)[0]
+    except OSError:
+        return None
+    finally:
+        u.close()
