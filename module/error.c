@@ -32,17 +32,6 @@ static int set_error(danehop_error code, const char *fmt, va_list ap)
     return -1;
 }
 
-int dh_error(const char *fmt, ...)
-{
-    va_list ap;
-    int rc;
-
-    va_start(ap, fmt);
-    rc = set_error(DANEHOP_E_CONFIG, fmt, ap);
-    va_end(ap);
-    return rc;
-}
-
 int dh_fail(danehop_error code, const char *fmt, ...)
 {
     va_list ap;

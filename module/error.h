@@ -5,8 +5,8 @@
  * SYNOPSIS
  *   #include "error.h"
  *
- *   int dh_error(const char *fmt, ...);
  *   int dh_fail(danehop_error code, const char *fmt, ...);
+ *   int dh_error(const char *fmt, ...);
  *
  * DESCRIPTION
  *   dh_error() sets this thread's error (danehop_ctx_error) as a
@@ -22,7 +22,8 @@
 
 #define DH_ERR_MAX 512
 
-int dh_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int dh_fail(danehop_error code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* most errors are the configuration's or the set-up's */
+#define dh_error(...) dh_fail(DANEHOP_E_CONFIG, __VA_ARGS__)
 
 #endif
