@@ -25,7 +25,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
 #include <openssl/x509v3.h>
-#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,35 +34,41 @@
 #include "verdict.h"
 
 /*
- * has_names - whether reference names were given. Without one, OpenSSL
- * checks no name for DANE-TA and any certificate the TA issued would
- * pass for any host: DANE-TA records are then left out (RFC 7672 3.2.2).
- */
-/*
  * dane_ctx - one DANE-enabled SSL_CTX per process, made at the first check.
  * Making one costs about a millisecond in OpenSSL 3 (providers, cipher
  * lists), more than the check itself: danehopd checks chains for its
  * clients (verify-v1) all day. SSL_new() from a shared, no longer changed
  * SSL_CTX is safe from many threads; a child after fork() may keep using
- * it. A failure is not remembered: the next check tries again.
+ * it. No lock is held while it is made (a fork then would leave the child
+ * a lock nobody releases): threads that race each make one, the first
+ * published is kept and the others freed. A failure is not remembered:
+ * the next check tries again.
  */
 static SSL_CTX *dane_ctx(void)
 {
-    static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-    static SSL_CTX *shared;
-    SSL_CTX *sctx;
+    static _Atomic(SSL_CTX *) shared;
+    SSL_CTX *sctx = atomic_load(&shared), *none = NULL;
 
-    pthread_mutex_lock(&lock);
-    if (shared == NULL && (shared = SSL_CTX_new(TLS_client_method())) != NULL &&
-        SSL_CTX_dane_enable(shared) <= 0) {
-        SSL_CTX_free(shared);
-        shared = NULL;
+    if (sctx != NULL)
+        return sctx;
+    if ((sctx = SSL_CTX_new(TLS_client_method())) == NULL)
+        return NULL;
+    if (SSL_CTX_dane_enable(sctx) <= 0) {
+        SSL_CTX_free(sctx);
+        return NULL;
     }
-    sctx = shared;
-    pthread_mutex_unlock(&lock);
+    if (!atomic_compare_exchange_strong(&shared, &none, sctx)) {
+        SSL_CTX_free(sctx);
+        sctx = none; /* another thread's, published first */
+    }
     return sctx;
 }
 
+/*
+ * has_names - whether reference names were given. Without one, OpenSSL
+ * checks no name for DANE-TA and any certificate the TA issued would
+ * pass for any host: DANE-TA records are then left out (RFC 7672 3.2.2).
+ */
 static int has_names(const char *const *names, size_t nnames)
 {
     return nnames > 0 && names[0] != NULL && names[0][0] != '\0';
