@@ -71,6 +71,7 @@ static pthread_mutex_t last_lock = PTHREAD_MUTEX_INITIALIZER;
 static char last_daemon[DH_DAEMON_ADDR_MAX + 8];
 static unsigned last_timeout_ms;
 
+/* danehop_ctx_new - an empty context: no configuration, so no decision until one is loaded */
 danehop_ctx *danehop_ctx_new(void)
 {
     danehop_ctx *ctx = calloc(1, sizeof(*ctx));
@@ -83,6 +84,7 @@ danehop_ctx *danehop_ctx_new(void)
     return ctx;
 }
 
+/* danehop_ctx_free - the context and its reference to the configuration */
 void danehop_ctx_free(danehop_ctx *ctx)
 {
     if (ctx == NULL)
@@ -136,6 +138,7 @@ static void install(danehop_ctx *ctx, dh_config *c)
     pthread_mutex_unlock(&last_lock);
 }
 
+/* danehop_ctx_load_config - path in force, if it sends everything to a daemon (parse) */
 int danehop_ctx_load_config(danehop_ctx *ctx, const char *path)
 {
     dh_config *c;
@@ -150,6 +153,7 @@ int danehop_ctx_load_config(danehop_ctx *ctx, const char *path)
     return 0;
 }
 
+/* danehop_ctx_watch_config - re-read the file when it changes (current) */
 int danehop_ctx_watch_config(danehop_ctx *ctx, int on)
 {
     if (ctx == NULL)
@@ -166,10 +170,10 @@ int danehop_ctx_watch_config(danehop_ctx *ctx, int on)
  */
 static dh_config *current(danehop_ctx *ctx)
 {
-    char path[1024];
+    char path[1024], why[DH_ERR_MAX];
     struct stat st;
     dh_config *c;
-    int watch;
+    int watch, known;
 
     /* the file watched is the one the version in force came from: read
      * with it, under the lock, never from a field another thread rewrites */
@@ -196,23 +200,25 @@ static dh_config *current(danehop_ctx *ctx)
         return c;
     snprintf(path, sizeof(path), "%s", c->path);
     dh_config_free(c);
+    /* the refusal is copied under the lock: another thread may rewrite it */
     pthread_mutex_lock(&ctx->lock);
-    if (ctx->broken && st.st_mtim.tv_sec == ctx->broken_mtime.tv_sec &&
-        st.st_mtim.tv_nsec == ctx->broken_mtime.tv_nsec) {
-        pthread_mutex_unlock(&ctx->lock);
-        return dh_error("%s", ctx->broken_error), NULL;
-    }
+    known = ctx->broken && st.st_mtim.tv_sec == ctx->broken_mtime.tv_sec &&
+            st.st_mtim.tv_nsec == ctx->broken_mtime.tv_nsec;
+    if (known)
+        memcpy(why, ctx->broken_error, sizeof(why));
     pthread_mutex_unlock(&ctx->lock);
+    if (known)
+        return dh_error("%s", why), NULL;
     if ((c = parse(path)) == NULL) {
         /* the changed file does not load: refuse, as the engine does */
+        snprintf(why, sizeof(why), "%.420s (configuration changed and does not load; refusing to decide)",
+                 danehop_ctx_error(ctx));
         pthread_mutex_lock(&ctx->lock);
         ctx->broken = 1;
         ctx->broken_mtime = st.st_mtim;
-        snprintf(ctx->broken_error, sizeof(ctx->broken_error),
-                 "%.420s (configuration changed and does not load; refusing to decide)",
-                 danehop_ctx_error(ctx));
+        memcpy(ctx->broken_error, why, sizeof(why));
         pthread_mutex_unlock(&ctx->lock);
-        return dh_error("%s", ctx->broken_error), NULL;
+        return dh_error("%s", why), NULL;
     }
     install(ctx, dh_config_ref(c));
     return c;
@@ -232,6 +238,7 @@ static int checked(const char *what, const char *name, char *buf, const char **o
     return 0;
 }
 
+/* danehop_resolve - the names checked as the engine checks them, the decision from the daemon */
 int danehop_resolve(danehop_ctx *ctx, const char *domain, const char *host, unsigned port,
                     danehop_policy policy, unsigned flags, danehop_decision **out)
 {
@@ -258,6 +265,7 @@ int danehop_resolve(danehop_ctx *ctx, const char *domain, const char *host, unsi
     return rc;
 }
 
+/* danehop_verify_host - the chain checked by the daemon of the last configuration loaded */
 danehop_verdict *danehop_verify_host(const danehop_host *h, const unsigned char *const *der,
                                      const size_t *derlen, size_t nder)
 {
@@ -278,6 +286,7 @@ danehop_verdict *danehop_verify_host(const danehop_host *h, const unsigned char 
     return v;
 }
 
+/* danehop_log_line - line where the configuration in force says (logdest.c) */
 void danehop_log_line(const danehop_ctx *ctx, int fallback, int warning, const char *line)
 {
     dh_config *c = NULL;
