@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * NAME
- *   decform - a decision as text, for danehopd's decision-v1 map
+ *   decform - a decision, a chain check and a verdict as text, for
+ *   danehopd's decision-v1 and verify-v1 maps
  *
  * SYNOPSIS
  *   #include "decform.h"
@@ -9,6 +10,10 @@
  *   int dh_decform_render(const danehop_decision *d, dh_buf *b);
  *   int dh_decform_parse(const char *text, size_t len, danehop_decision **out,
  *                        char *err, size_t errlen);
+ *   int dh_decform_render_check(const danehop_host *h, ...);
+ *   int dh_decform_parse_check(const char *text, size_t len, ...);
+ *   int dh_decform_render_verdict(const danehop_verdict *v, dh_buf *b);
+ *   int dh_decform_parse_verdict(const char *text, size_t len, ...);
  *
  * DESCRIPTION
  *   A library user that takes its decisions from danehopd (daemon.c) must
@@ -33,6 +38,12 @@
  *   place, a number out of its range, a count past DH_DECFORM_MAX_LIST, a
  *   string past DH_DECFORM_MAX_STR, trailing bytes. Whatever it refuses,
  *   the caller defers; it never guesses.
+ *
+ *   A chain check ("danehop-check 1") is one host in the lines above, then
+ *   certs N + (cert BASE64)..., then end; a verdict ("danehop-verdict 1")
+ *   is authenticated, usage, selector, mtype, depth (each of the last four
+ *   plus one, 0 for none), peername S, reason S, end (decform.h). Both are
+ *   parsed as strictly.
  */
 #include "decform.h"
 
@@ -443,7 +454,7 @@ static void version(reader *r, const char *tag)
         refuse(r, "unknown version", tag);
 }
 
-/* the end - "end" and nothing after it */
+/* the_end - "end" and nothing after it */
 static void the_end(reader *r)
 {
     if (!r->failed && (r->end - r->p != 4 || memcmp(r->p, "end\n", 4) != 0))
@@ -453,19 +464,22 @@ static void the_end(reader *r)
 int dh_decform_render_check(const danehop_host *h, const unsigned char *const *der, const size_t *len,
                             size_t n, dh_buf *b)
 {
-    size_t i;
+    size_t i, start = b->len;
 
     if (n > DH_CHECK_MAX_CERTS)
         return -1;
+    for (i = 0; i < n; i++)
+        if (len[i] == 0 || len[i] > DH_CHECK_MAX_CERT)
+            return -1;
     dh_buf_printf(b, "danehop-check %d\n", DH_DECFORM_VERSION);
     put_host(b, h);
     put_num(b, "certs", n);
-    for (i = 0; i < n; i++) {
-        char *enc;
+    for (i = 0; i < n && !b->failed && b->len - start <= DH_CHECK_MAX; i++) {
         size_t elen = DH_BASE64_LEN(len[i]) + 1;
+        char *enc = malloc(elen);
 
-        if (len[i] == 0 || len[i] > DH_CHECK_MAX_CERT || (enc = malloc(elen)) == NULL)
-            return -1;
+        if (enc == NULL)
+            return -2;
         dh_base64_encode(der[i], len[i], enc, elen);
         dh_buf_add(b, "cert ");
         dh_buf_add(b, enc);
@@ -473,7 +487,9 @@ int dh_decform_render_check(const danehop_host *h, const unsigned char *const *d
         free(enc);
     }
     dh_buf_add(b, "end\n");
-    return b->failed || b->len > DH_CHECK_MAX ? -1 : 0;
+    if (b->len - start > DH_CHECK_MAX)
+        return -1;
+    return b->failed ? -2 : 0;
 }
 
 int dh_decform_parse_check(const char *text, size_t len, danehop_decision **holder, const unsigned char **der,
@@ -540,6 +556,15 @@ int dh_decform_render_verdict(const danehop_verdict *v, dh_buf *b)
     return b->failed ? -1 : 0;
 }
 
+/* has_control - whether s holds a byte below 0x20 or DEL */
+static int has_control(const char *s)
+{
+    for (; s && *s; s++)
+        if ((unsigned char) *s < 0x20 || *s == 0x7f)
+            return 1;
+    return 0;
+}
+
 int dh_decform_parse_verdict(const char *text, size_t len, danehop_verdict **out, char *err, size_t errlen)
 {
     reader r = {text, text + len, NULL, err, errlen, 0, "verdict"};
@@ -559,12 +584,16 @@ int dh_decform_parse_verdict(const char *text, size_t len, danehop_verdict **out
     v->usage = (int) num(&r, "usage", 256) - 1;
     v->selector = (int) num(&r, "selector", 256) - 1;
     v->mtype = (int) num(&r, "mtype", 256) - 1;
-    v->depth = (int) num(&r, "depth", DH_CHECK_MAX_CERTS) - 1;
+    /* a DANE-TA anchor given whole in its record sits just above the chain */
+    v->depth = (int) num(&r, "depth", DH_CHECK_MAX_CERTS + 1) - 1;
     peer = str(&r, "peername", 1);
     why = str(&r, "reason", 0);
     the_end(&r);
     if (!r.failed && ((peer && strlen(peer) >= sizeof(v->peername)) || strlen(why) >= sizeof(v->reason)))
         refuse(&r, "string too long for", "verdict");
+    /* they end up in the MTA's log lines: a CR or an ESC would forge one */
+    if (!r.failed && (has_control(peer) || has_control(why)))
+        refuse(&r, "control character in", "verdict");
     if (!r.failed) {
         snprintf(v->peername, sizeof(v->peername), "%s", peer ? peer : "");
         snprintf(v->reason, sizeof(v->reason), "%s", why);

@@ -160,7 +160,7 @@ static void verdicts(void)
     v->mtype = 1;
     v->depth = 0;
     strcpy(v->peername, "smtp.example.com");
-    strcpy(v->reason, "DANE-EE(3) SPKI(1) SHA2-256(1) matched at depth 0; 100% \"ok\"\nline");
+    strcpy(v->reason, "DANE-EE(3) SPKI(1) SHA2-256(1) matched at depth 0; 100% \"ok\" =-");
     dh_buf_init(&b, DH_DECFORM_MAX);
     dh_decform_render_verdict(v, &b);
     text = dh_buf_finish(&b);
@@ -187,6 +187,12 @@ static void verdicts(void)
         free(m2);
         m2 = replace(text, "reason =", "reason -");
         ok(m2 && verdict_refused(m2), "verdict refused: no reason");
+        free(m2);
+        m2 = replace(text, "reason =", "reason =forged%0Adanehop:%20verdict=dane-verified%20");
+        ok(m2 && verdict_refused(m2), "verdict refused: a line break in the reason (a forged log line)");
+        free(m2);
+        m2 = replace(text, "peername =", "peername =%1B[2J");
+        ok(m2 && verdict_refused(m2), "verdict refused: an escape in the peer name");
         free(m2);
     }
     free(text);
