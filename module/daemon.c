@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * NAME
- *   daemon - decisions from a running danehopd
+ *   daemon - decisions and chain checks from a running danehopd
  *
  * SYNOPSIS
  *   #include "daemon.h"
@@ -436,14 +436,18 @@ int dh_daemon_verify(const char *addr, unsigned timeout_ms, const danehop_host *
     int rc;
 
     *out = NULL;
-    dh_buf_init(&req, DH_CHECK_MAX + 16);
+    /* room past the bound: running out of it then means out of memory */
+    dh_buf_init(&req, 2 * DH_CHECK_MAX);
     dh_buf_add(&req, "verify-v1 ");
-    if (dh_decform_render_check(h, der, len, n, &req) != 0) {
+    if ((rc = dh_decform_render_check(h, der, len, n, &req)) != 0) {
         dh_buf_discard(&req);
-        return dh_fail(DANEHOP_E_INPUT,
-                       "certificate chain too long for danehopd (%zu certificates, at most %d, "
-                       "%d bytes)",
-                       n, DH_CHECK_MAX_CERTS, DH_CHECK_MAX);
+        if (rc == -2)
+            return dh_fail(DANEHOP_E_NOMEM, "out of memory");
+        return dh_fail(
+            DANEHOP_E_INPUT,
+            "certificate chain too long for danehopd (%zu certificates; at most %d, each at most %d "
+            "bytes, %d bytes of chain check in all)",
+            n, DH_CHECK_MAX_CERTS, DH_CHECK_MAX_CERT, DH_CHECK_MAX);
     }
     payload = ask(addr, deadline, req.data, req.len, &buf, &plen);
     dh_buf_discard(&req);
