@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * conffile.h - the danehop configuration file (danehop.conf(5))
+ * conffile.h - the danehop configuration file (danehop.conf(5)) applied to
+ * a context
  *
  * One file, read by every shim, decides resolver set-up, logging and the
- * per-destination rules. Parsing is all or nothing: a file with any error
- * changes nothing, and the error names the file, the line and the problem.
- * This is the top layer of the context (see context.h).
+ * per-destination rules. confparse.c reads it, all or nothing; this layer
+ * checks what it sets up and swaps it in, so a file with any error changes
+ * nothing, and the error names the file, the line and the problem. This is
+ * the top layer of the context (see context.h).
  */
 #ifndef DANEHOP_CONFFILE_H
 #define DANEHOP_CONFFILE_H

@@ -28,7 +28,8 @@
  *   Layers, bottom up: settings.c (values), ubconf.c (settings into a
  *   libunbound context), resolver.c (one process's libunbound context),
  *   query.c (lookups on a resolver), this file (the context and its
- *   snapshots), conffile.c (the file parser, on top).
+ *   snapshots), conffile.c (a file read by confparse.c, applied to the
+ *   context: the top).
  *
  *   Locks. ctx->lock guards the current snapshot pointer, the snapshots'
  *   reference counts, caches and resolver slots, and the setters' values;

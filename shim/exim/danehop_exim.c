@@ -45,7 +45,9 @@
  *                                   decision, or a host that is not a
  *                                   validated one; drop any inherited seal;
  *                                   tls:cert: collect the chain, verify it at
- *                                   depth 0 with OpenSSL DANE, also when
+ *                                   depth 0 with OpenSSL DANE (in
+ *                                   danehop_exim_client.so: have danehopd
+ *                                   verify it, module/client.c), also when
  *                                   Exim's own DANE is active: that one trusts
  *                                   the AD bit of Exim's resolver, which an
  *                                   attacker on the path to it can set on a
