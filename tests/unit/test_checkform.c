@@ -85,6 +85,14 @@ static int verdict_refused(const char *text)
     return rc != 0 && v == NULL && err[0] != '\0';
 }
 
+static void verdict_mutation(const char *text, const char *from, const char *to, const char *what)
+{
+    char *m = replace(text, from, to);
+
+    ok(m != NULL && verdict_refused(m), "verdict refused: %s", what);
+    free(m);
+}
+
 static void checks(void)
 {
     danehop_decision *d = sample(), *holder = NULL;
@@ -175,25 +183,13 @@ static void verdicts(void)
     ok(verdict_refused(""), "verdict refused: empty");
     ok(verdict_refused("OK\n"), "verdict refused: not a verdict");
     if (text) {
-        char *m2 = replace(text, "authenticated 1", "authenticated 2");
-
-        ok(m2 && verdict_refused(m2), "verdict refused: authenticated out of range");
-        free(m2);
-        m2 = replace(text, "danehop-verdict 1", "danehop-verdict 2");
-        ok(m2 && verdict_refused(m2), "verdict refused: another version");
-        free(m2);
-        m2 = replace(text, "end\n", "end\nauthenticated 1\n");
-        ok(m2 && verdict_refused(m2), "verdict refused: bytes after the end");
-        free(m2);
-        m2 = replace(text, "reason =", "reason -");
-        ok(m2 && verdict_refused(m2), "verdict refused: no reason");
-        free(m2);
-        m2 = replace(text, "reason =", "reason =forged%0Adanehop:%20verdict=dane-verified%20");
-        ok(m2 && verdict_refused(m2), "verdict refused: a line break in the reason (a forged log line)");
-        free(m2);
-        m2 = replace(text, "peername =", "peername =%1B[2J");
-        ok(m2 && verdict_refused(m2), "verdict refused: an escape in the peer name");
-        free(m2);
+        verdict_mutation(text, "authenticated 1", "authenticated 2", "authenticated out of range");
+        verdict_mutation(text, "danehop-verdict 1", "danehop-verdict 2", "another version");
+        verdict_mutation(text, "end\n", "end\nauthenticated 1\n", "bytes after the end");
+        verdict_mutation(text, "reason =", "reason -", "no reason");
+        verdict_mutation(text, "reason =", "reason =forged%0Adanehop:%20verdict=dane-verified%20",
+                         "a line break in the reason (a forged log line)");
+        verdict_mutation(text, "peername =", "peername =%1B[2J", "an escape in the peer name");
     }
     free(text);
     /* "none" survives: a refusal names no record */
