@@ -510,7 +510,8 @@ static void verify_v1(danehop_ctx *ctx, const char *key, size_t klen, char *repl
     const danehop_host *h;
     danehop_verdict *v;
     char err[300], line[1200];
-    int usage, selector, mtype, depth, cached = 0;
+    int usage, selector, mtype, depth, cached = 0, keyed;
+    verdicts_digest digest;
     dh_buf b;
 
     if (dh_decform_parse_check(key, klen, &holder, der, derlen, &n, err, sizeof(err)) != 0) {
@@ -524,7 +525,8 @@ static void verify_v1(danehop_ctx *ctx, const char *key, size_t klen, char *repl
                  (int) DANEHOP_E_INPUT);
         return;
     }
-    if (verdicts_get(key, klen, reply, MAP_MAX_REPLY)) {
+    keyed = verdicts_key(key, klen, digest) == 0;
+    if (keyed && verdicts_get(digest, reply, MAP_MAX_REPLY)) {
         /* the same records, names and chain, authenticated by DANE-EE before */
         cached = 1;
         v = NULL;
@@ -546,9 +548,9 @@ static void verify_v1(danehop_ctx *ctx, const char *key, size_t klen, char *repl
         dh_decform_render_verdict(v, &b);
         finish(&b, reply);
         /* only where time cannot change it: DANE-EE ignores validity dates */
-        if (danehop_verdict_match(v, &usage, &selector, &mtype, &depth) == 0 && usage == 3 &&
+        if (keyed && danehop_verdict_match(v, &usage, &selector, &mtype, &depth) == 0 && usage == 3 &&
             strncmp(reply, "OK ", 3) == 0)
-            verdicts_put(key, klen, reply);
+            verdicts_put(digest, reply);
         danehop_verdict_free(v);
     }
     danehop_decision_free(holder);

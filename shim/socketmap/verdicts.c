@@ -11,20 +11,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define DIGEST 32
+#define DIGEST sizeof(verdicts_digest)
 
 static struct slot {
-    unsigned char key[DIGEST];
+    verdicts_digest key;
     char *reply; /* NULL: empty */
 } table[VERDICTS_MAX];
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
-/* digest - SHA-256 of the check; -1 if OpenSSL cannot (then nothing is kept) */
-static int digest(const char *check, size_t len, unsigned char *out)
+int verdicts_key(const char *check, size_t len, verdicts_digest key)
 {
     unsigned int n = 0;
 
-    return EVP_Digest(check, len, out, &n, EVP_sha256(), NULL) == 1 && n == DIGEST ? 0 : -1;
+    return EVP_Digest(check, len, key, &n, EVP_sha256(), NULL) == 1 && n == DIGEST ? 0 : -1;
 }
 
 static struct slot *slot_of(const unsigned char *key)
@@ -32,15 +31,11 @@ static struct slot *slot_of(const unsigned char *key)
     return &table[((size_t) key[0] << 8 | key[1]) % VERDICTS_MAX];
 }
 
-int verdicts_get(const char *check, size_t len, char *reply, size_t replylen)
+int verdicts_get(const verdicts_digest key, char *reply, size_t replylen)
 {
-    unsigned char key[DIGEST];
-    struct slot *s;
+    struct slot *s = slot_of(key);
     int hit = 0;
 
-    if (digest(check, len, key) != 0)
-        return 0;
-    s = slot_of(key);
     pthread_mutex_lock(&lock);
     if (s->reply != NULL && memcmp(s->key, key, DIGEST) == 0 && strlen(s->reply) < replylen) {
         memcpy(reply, s->reply, strlen(s->reply) + 1);
@@ -50,15 +45,13 @@ int verdicts_get(const char *check, size_t len, char *reply, size_t replylen)
     return hit;
 }
 
-void verdicts_put(const char *check, size_t len, const char *reply)
+void verdicts_put(const verdicts_digest key, const char *reply)
 {
-    unsigned char key[DIGEST];
-    struct slot *s;
+    struct slot *s = slot_of(key);
     char *copy, *old;
 
-    if (digest(check, len, key) != 0 || (copy = strdup(reply)) == NULL)
+    if ((copy = strdup(reply)) == NULL)
         return;
-    s = slot_of(key);
     pthread_mutex_lock(&lock);
     old = s->reply;
     memcpy(s->key, key, DIGEST);

@@ -5,8 +5,9 @@
  * SYNOPSIS
  *   #include "verdicts.h"
  *
- *   int verdicts_get(const char *check, size_t len, char *reply, size_t replylen);
- *   void verdicts_put(const char *check, size_t len, const char *reply);
+ *   int verdicts_key(const char *check, size_t len, verdicts_digest key);
+ *   int verdicts_get(const verdicts_digest key, char *reply, size_t replylen);
+ *   void verdicts_put(const verdicts_digest key, const char *reply);
  *
  * DESCRIPTION
  *   Every Exim delivery through danehop_exim_client.so has its peer's chain
@@ -23,8 +24,10 @@
  *   table of VERDICTS_MAX slots, each replaced by the next check that
  *   hashes to it: memory is bounded whatever the clients send.
  *
- *   verdicts_get() copies the reply kept for check into reply and returns
- *   1, or returns 0. verdicts_put() keeps reply (an "OK " verdict) for check.
+ *   verdicts_key() computes that key once per check: 0, or -1 when OpenSSL
+ *   cannot (then the check is neither looked up nor kept). verdicts_get()
+ *   copies the reply kept for key into reply and returns 1, or returns 0.
+ *   verdicts_put() keeps reply (an "OK " verdict) for key.
  */
 #ifndef DANEHOP_VERDICTS_H
 #define DANEHOP_VERDICTS_H
@@ -33,7 +36,10 @@
 
 #define VERDICTS_MAX 1024
 
-int verdicts_get(const char *check, size_t len, char *reply, size_t replylen);
-void verdicts_put(const char *check, size_t len, const char *reply);
+typedef unsigned char verdicts_digest[32]; /* SHA-256 */
+
+int verdicts_key(const char *check, size_t len, verdicts_digest key);
+int verdicts_get(const verdicts_digest key, char *reply, size_t replylen);
+void verdicts_put(const verdicts_digest key, const char *reply);
 
 #endif
