@@ -9,12 +9,11 @@ TLSA query for one name is answered with a forged record (AD set too).
 Only what the test needs: UDP, one question per message, no compression of
 the forged answer beyond a pointer to the question."""
 import os
-import socket
 import struct
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from dnsrelay import ask, question  # noqa: E402
+from dnsrelay import ask, listen_udp, question  # noqa: E402
 
 listen, upstream, owner, digest, pidfile = sys.argv[1:6]
 digest = bytes.fromhex(digest)
@@ -27,10 +26,7 @@ def forged(query, end):
     return head + query[12:end] + rr
 
 
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind((listen, 53))
-with open(pidfile, "w") as f:
-    f.write(str(os.getpid()))
+s = listen_udp(listen, pidfile)
 while True:
     q, peer = s.recvfrom(4096)
     try:

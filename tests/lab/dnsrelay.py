@@ -1,10 +1,22 @@
 # SPDX-License-Identifier: BSD-2-Clause
-"""dnsrelay.py - what the lab's on-path DNS attackers share: reading the
-question of a query, and relaying a query to the real resolver.
+"""dnsrelay.py - what the lab's on-path DNS attackers share: their UDP
+listener, reading the question of a query, and relaying a query to the
+real resolver.
 
 Only what the tests need: UDP, one question per message."""
+import os
 import socket
 import struct
+
+
+def listen_udp(addr, pidfile):
+    """a UDP socket on addr port 53, and this process's pid in pidfile (the
+    tests stop the attacker by it)"""
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind((addr, 53))
+    with open(pidfile, "w") as f:
+        f.write(str(os.getpid()))
+    return s
 
 
 def question(msg):

@@ -17,13 +17,12 @@ question that names the attacker's zone: the forged names were read and
 asked by libunbound as hints. Questions with EDNS are relayed to UPSTREAM-ADDR
 port 53 untouched."""
 import os
-import socket
 import struct
 import sys
 import threading
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from dnsrelay import ask, question  # noqa: E402
+from dnsrelay import ask, listen_udp, question  # noqa: E402
 
 listen, upstream, logfile, pidfile = sys.argv[1:5]
 log_lock = threading.Lock()
@@ -57,10 +56,7 @@ def relay(s, q, peer):
         s.sendto(r, peer)
 
 
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind((listen, 53))
-with open(pidfile, "w") as f:
-    f.write(str(os.getpid()))
+s = listen_udp(listen, pidfile)
 while True:
     q, peer = s.recvfrom(65535)
     try:
