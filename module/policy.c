@@ -52,26 +52,40 @@ struct dh_rule {
 };
 
 struct dh_rules {
-    size_t n;
+    size_t n, cap;
     dh_rule *v;
     pcre2_match_context *mctx;
 };
 
-dh_rules *dh_rules_new(void)
-{
-    dh_rules *r = calloc(1, sizeof(*r));
+/*
+ * dh_rules_new - an empty rule list. The array and PCRE2's match context
+ * come with the first rule: most configurations have none, and an Exim
+ * delivery process pays for every page it touches.
+ */
+dh_rules *dh_rules_new(void) { return calloc(1, sizeof(dh_rules)); }
 
-    if (r == NULL)
-        return NULL;
-    if ((r->v = calloc(MAX_RULES, sizeof(*r->v))) == NULL ||
-        (r->mctx = pcre2_match_context_create(NULL)) == NULL) {
-        free(r->v);
-        free(r);
-        return NULL;
+/* room - space for one more rule (and the match context before the first); 0 or -1 */
+static int room(dh_rules *r)
+{
+    dh_rule *v;
+    size_t cap;
+
+    if (r->mctx == NULL) {
+        if ((r->mctx = pcre2_match_context_create(NULL)) == NULL)
+            return -1;
+        pcre2_set_match_limit(r->mctx, MATCH_LIMIT);
+        pcre2_set_depth_limit(r->mctx, DEPTH_LIMIT);
     }
-    pcre2_set_match_limit(r->mctx, MATCH_LIMIT);
-    pcre2_set_depth_limit(r->mctx, DEPTH_LIMIT);
-    return r;
+    if (r->n < r->cap)
+        return 0;
+    cap = r->cap ? r->cap * 4 : 8;
+    if (cap > MAX_RULES)
+        cap = MAX_RULES;
+    if ((v = realloc(r->v, cap * sizeof(*v))) == NULL)
+        return -1;
+    r->v = v;
+    r->cap = cap;
+    return 0;
 }
 
 int dh_rules_add(dh_rules *r, dh_rule_policy policy, dh_rule_field field, const char *regex, unsigned port,
@@ -87,6 +101,10 @@ int dh_rules_add(dh_rules *r, dh_rule_policy policy, dh_rule_field field, const 
     }
     if (strlen(regex) > MAX_PATTERN) {
         snprintf(err, errlen, "pattern longer than %d characters", MAX_PATTERN);
+        return -1;
+    }
+    if (room(r) != 0) {
+        snprintf(err, errlen, "out of memory");
         return -1;
     }
     rule = &r->v[r->n];
