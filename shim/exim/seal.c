@@ -35,6 +35,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,39 +79,51 @@ static int write_all(int fd, const void *p, size_t n)
 int dh_seal_make(const char *host, const char *address, unsigned port, const unsigned char *const *der,
                  const size_t *len, size_t n)
 {
-    char head[1200];
+    char *seal;
     int fd, hl;
-    size_t i;
+    size_t i, size, off;
 
-    if (n == 0 || n > DH_SEAL_MAX_CERTS)
+    if (n == 0 || n > DH_SEAL_MAX_CERTS || strchr(host, '\n') || strchr(address, '\n'))
         return -1;
-    hl = snprintf(head, sizeof(head), MAGIC "%s\n%s\n%u\n%zu\n", host, address, port, n);
-    if (hl < 0 || (size_t) hl >= sizeof(head) || strchr(host, '\n') || strchr(address, '\n'))
+    hl = snprintf(NULL, 0, MAGIC "%s\n%s\n%u\n%zu\n", host, address, port, n);
+    if (hl < 0 || hl >= 1200)
         return -1;
+    size = (size_t) hl + 1;
+    for (i = 0; i < n; i++) {
+        if (len[i] == 0 || len[i] > DH_SEAL_MAX_CERT)
+            return -1;
+        size += 4 + len[i];
+    }
+    /* one write: the seal is made in every verified delivery, used in few */
+    if ((seal = malloc(size)) == NULL)
+        return -1;
+    snprintf(seal, (size_t) hl + 1, MAGIC "%s\n%s\n%u\n%zu\n", host, address, port, n);
+    off = (size_t) hl;
+    for (i = 0; i < n; i++) {
+        seal[off++] = (char) (len[i] >> 24);
+        seal[off++] = (char) (len[i] >> 16);
+        seal[off++] = (char) (len[i] >> 8);
+        seal[off++] = (char) len[i];
+        memcpy(seal + off, der[i], len[i]);
+        off += len[i];
+    }
     /* an inherited seal not looked for yet is replaced too, not handed on */
     find_inherited();
-    if ((fd = memfd_create("danehop-seal", MFD_CLOEXEC | MFD_ALLOW_SEALING)) < 0)
+    if ((fd = memfd_create("danehop-seal", MFD_CLOEXEC | MFD_ALLOW_SEALING)) < 0) {
+        free(seal);
         return -1;
-    if (write_all(fd, head, (size_t) hl) != 0)
-        goto fail;
-    for (i = 0; i < n; i++) {
-        unsigned char l[4] = {(unsigned char) (len[i] >> 24), (unsigned char) (len[i] >> 16),
-                              (unsigned char) (len[i] >> 8), (unsigned char) len[i]};
-
-        if (len[i] == 0 || len[i] > DH_SEAL_MAX_CERT || write_all(fd, l, 4) != 0 ||
-            write_all(fd, der[i], len[i]) != 0)
-            goto fail;
     }
-    if (fcntl(fd, F_ADD_SEALS, ALL_SEALS) != 0)
-        goto fail;
+    if (write_all(fd, seal, off) != 0 || fcntl(fd, F_ADD_SEALS, ALL_SEALS) != 0) {
+        free(seal);
+        close(fd);
+        return -1;
+    }
+    free(seal);
     if (seal_fd >= 0)
         close(seal_fd);
     seal_fd = fd;
     scanned = 1; /* our own seal supersedes anything inherited */
     return 0;
-fail:
-    close(fd);
-    return -1;
 }
 
 /* is_seal - fd is a fully sealed memfd that starts with our magic */
@@ -124,23 +137,38 @@ static int is_seal(int fd)
 }
 
 /*
- * open_fds - the descriptors this process has open, from /proc/self/fd:
- * a handful of system calls where trying every number up to SCAN_FDS
- * takes a thousand in every delivery process. 0, or -1 without /proc.
+ * open_fds - the descriptors this process has open below SCAN_FDS. One
+ * poll() with no events marks every closed one POLLNVAL: a single system
+ * call, where trying every number takes a thousand and listing
+ * /proc/self/fd makes procfs build an entry per descriptor (a tenth of a
+ * millisecond in every delivery process). /proc is the fallback where
+ * poll() refuses that many (a descriptor limit below SCAN_FDS). 0, or -1.
  */
 static int open_fds(unsigned char *open)
 {
-    DIR *d = opendir("/proc/self/fd");
+    struct pollfd p[SCAN_FDS];
+    DIR *d;
     struct dirent *e;
+    int fd;
 
-    if (d == NULL)
+    for (fd = 0; fd < SCAN_FDS; fd++) {
+        p[fd].fd = fd;
+        p[fd].events = 0;
+        p[fd].revents = 0;
+    }
+    if (poll(p, SCAN_FDS, 0) >= 0) {
+        for (fd = 0; fd < SCAN_FDS; fd++)
+            open[fd] = !(p[fd].revents & POLLNVAL);
+        return 0;
+    }
+    if ((d = opendir("/proc/self/fd")) == NULL)
         return -1;
     while ((e = readdir(d)) != NULL) {
         char *end;
-        long fd = strtol(e->d_name, &end, 10);
+        long n = strtol(e->d_name, &end, 10);
 
-        if (end != e->d_name && *end == '\0' && fd >= 0 && fd < SCAN_FDS && fd != dirfd(d))
-            open[fd] = 1;
+        if (end != e->d_name && *end == '\0' && n >= 0 && n < SCAN_FDS && n != dirfd(d))
+            open[n] = 1;
     }
     closedir(d);
     return 0;
