@@ -91,6 +91,26 @@ static int wait_for(int fd, short ev, long long deadline)
 static int anchored(const char *dir, uid_t owner);
 
 /*
+ * A directory anchored() vouched for can only be changed by the accounts
+ * it trusts (root, this user, the directory's owner), so the walk up to /
+ * is done once per thread and address: a later request (the chain check
+ * after the decision) checks only that the socket and its directory are
+ * the same inodes, with the same owner and mode, as when it was done.
+ */
+static _Thread_local struct {
+    char path[DH_DAEMON_ADDR_MAX + 1];
+    uid_t euid;
+    struct stat sock, dir;
+    int owner_ok;
+} walked;
+
+static int same_inode(const struct stat *a, const struct stat *b)
+{
+    return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_uid == b->st_uid &&
+           a->st_mode == b->st_mode;
+}
+
+/*
  * safe_place - whoever can create the socket decides every delivery, so the
  * socket must not lie where anyone may put one: refuse a symlink, and a
  * directory writable by all (/tmp, /dev/shm, sticky or not), where another
@@ -102,11 +122,11 @@ static int safe_place(const char *path, uid_t *dir_owner, int *owner_ok)
 {
     char dir[DH_DAEMON_ADDR_MAX + 1];
     const char *slash = strrchr(path, '/');
-    struct stat st;
+    struct stat sock, st;
 
-    if (lstat(path, &st) != 0)
+    if (lstat(path, &sock) != 0)
         return errno;
-    if (!S_ISSOCK(st.st_mode))
+    if (!S_ISSOCK(sock.st_mode))
         return ENOTSOCK;
     if (slash == path) {
         strcpy(dir, "/");
@@ -118,7 +138,20 @@ static int safe_place(const char *path, uid_t *dir_owner, int *owner_ok)
         return errno;
     /* an owner nobody vouches for is trusted no more than anyone: root only */
     *dir_owner = st.st_uid;
-    *owner_ok = anchored(dir, st.st_uid);
+    if (strcmp(walked.path, path) == 0 && walked.euid == geteuid() && same_inode(&walked.sock, &sock) &&
+        same_inode(&walked.dir, &st)) {
+        *owner_ok = walked.owner_ok;
+    } else {
+        *owner_ok = anchored(dir, st.st_uid);
+        walked.path[0] = '\0';
+        if (strlen(path) < sizeof(walked.path)) {
+            strcpy(walked.path, path);
+            walked.euid = geteuid();
+            walked.sock = sock;
+            walked.dir = st;
+            walked.owner_ok = *owner_ok;
+        }
+    }
     return (st.st_mode & S_IWOTH) ? EPERM : 0;
 }
 
@@ -233,16 +266,21 @@ static int send_all(int fd, const char *p, size_t len, long long deadline)
     return 0;
 }
 
-/* exchange - send the request, read one netstring reply into buf; its payload or NULL */
-static const char *exchange(int fd, const char *req, size_t reqlen, char *buf, size_t *plen,
-                            long long deadline, const char **why)
+/*
+ * exchange - send the request, read one netstring reply into *buf (grown
+ * as the reply needs, up to the bound: a decision is a kilobyte or two,
+ * and a delivery process pays for every page it maps); its payload or NULL
+ */
+static const char *exchange(int fd, const char *req, size_t reqlen, char **buf, size_t *plen, long long deadline,
+                            const char **why)
 {
-    size_t flen, have = 0, used;
+    size_t flen, have = 0, used, cap = 4096;
     const char *payload;
     char *frame;
     int sent;
 
-    if ((frame = malloc(reqlen + 16)) == NULL) {
+    if ((frame = malloc(reqlen + 16)) == NULL || (*buf = malloc(cap)) == NULL) {
+        free(frame);
         *why = "out of memory";
         return NULL;
     }
@@ -256,16 +294,26 @@ static const char *exchange(int fd, const char *req, size_t reqlen, char *buf, s
     for (;;) {
         ssize_t n;
 
-        switch (ns_parse(buf, have, REPLY_MAX, &payload, plen, &used)) {
+        switch (ns_parse(*buf, have, REPLY_MAX, &payload, plen, &used)) {
         case NS_OK: return payload;
         case NS_MORE: break;
         default: *why = "reply is not a netstring or too long"; return NULL;
         }
-        if (have == REPLY_MAX + 16) {
-            *why = "reply too long";
-            return NULL;
+        if (have == cap) {
+            char *more;
+
+            if (cap == REPLY_MAX + 16) {
+                *why = "reply too long";
+                return NULL;
+            }
+            cap = cap * 4 > REPLY_MAX + 16 ? REPLY_MAX + 16 : cap * 4;
+            if ((more = realloc(*buf, cap)) == NULL) {
+                *why = "out of memory";
+                return NULL;
+            }
+            *buf = more;
         }
-        n = recv(fd, buf + have, REPLY_MAX + 16 - have, 0);
+        n = recv(fd, *buf + have, cap - have, 0);
         if (n > 0) {
             have += (size_t) n;
         } else if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
@@ -357,13 +405,11 @@ static const char *ask(const char *addr, long long deadline, const char *req, si
                 owner_ok ? "" : ", not trusted: a directory above it lets others replace it");
         return NULL;
     }
-    if ((*buf = malloc(REPLY_MAX + 16)) == NULL) {
-        close(fd);
-        return dh_fail(DANEHOP_E_NOMEM, "out of memory"), NULL;
-    }
-    payload = exchange(fd, req, reqlen, *buf, plen, deadline, &why);
+    payload = exchange(fd, req, reqlen, buf, plen, deadline, &why);
     close(fd);
-    if (payload == NULL)
+    if (payload == NULL && strcmp(why, "out of memory") == 0)
+        dh_fail(DANEHOP_E_NOMEM, "out of memory");
+    else if (payload == NULL)
         dh_fail(strcmp(why, "timed out") == 0 ? DANEHOP_E_TIMEOUT : DANEHOP_E_INTERNAL,
                 "danehopd at %.110s: %s", addr + 5, why);
     return payload;
