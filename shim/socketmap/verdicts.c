@@ -19,11 +19,19 @@ static struct slot {
 } table[VERDICTS_MAX];
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
+/* SHA-256 fetched once: EVP_sha256() makes every EVP_Digest fetch it again,
+ * a provider lookup under a lock that cost more than the digest itself */
+static EVP_MD *sha256;
+static pthread_once_t sha256_once = PTHREAD_ONCE_INIT;
+
+static void fetch_sha256(void) { sha256 = EVP_MD_fetch(NULL, "SHA2-256", NULL); }
+
 int verdicts_key(const char *check, size_t len, verdicts_digest key)
 {
     unsigned int n = 0;
 
-    return EVP_Digest(check, len, key, &n, EVP_sha256(), NULL) == 1 && n == DIGEST ? 0 : -1;
+    pthread_once(&sha256_once, fetch_sha256);
+    return sha256 != NULL && EVP_Digest(check, len, key, &n, sha256, NULL) == 1 && n == DIGEST ? 0 : -1;
 }
 
 static struct slot *slot_of(const unsigned char *key)
