@@ -36,6 +36,7 @@
 #include "policy.h"
 #include "danehop.h"
 #include "decision.h"
+#include "discover.h"
 #include "name.h"
 #include "query.h"
 #include "walk.h"
@@ -729,6 +730,16 @@ static int decide(danehop_ctx *ctx, dh_snap *s, const request *rq, danehop_decis
     return 0;
 }
 
+/* cache_key - the domain's rule applied to rq, and its key in the decision cache: 0, or -1 */
+static int cache_key(request *rq, const dh_snap *s)
+{
+    if (domain_rule(rq, s->config ? s->config->rules : NULL) != 0)
+        return -1;
+    snprintf(rq->key, sizeof(rq->key), "%s|%s|%u|%d|%u", rq->domain ? rq->domain : "", rq->host ? rq->host : "",
+             rq->port, (int) rq->policy, rq->flags);
+    return 0;
+}
+
 int danehop_resolve(danehop_ctx *ctx, const char *domain, const char *host, unsigned port,
                     danehop_policy policy, unsigned flags, danehop_decision **out)
 {
@@ -754,14 +765,28 @@ int danehop_resolve(danehop_ctx *ctx, const char *domain, const char *host, unsi
             return -1;
         }
     }
-    if (domain_rule(&rq, s->config ? s->config->rules : NULL) != 0) {
+    if (cache_key(&rq, s) != 0) {
         dh_snap_release(ctx, s);
         return -1;
     }
-    snprintf(rq.key, sizeof(rq.key), "%s|%s|%u|%d|%u", rq.domain ? rq.domain : "", rq.host ? rq.host : "",
-             rq.port, (int) rq.policy, rq.flags);
     if ((*out = dh_snap_cache_get(ctx, s, rq.key, dh_now_ms())) == NULL)
         rc = decide(ctx, s, &rq, out);
     dh_snap_release(ctx, s);
     return rc;
+}
+
+int dh_resolve_cached(danehop_ctx *ctx, const char *domain, const char *host, unsigned port,
+                      danehop_policy policy, unsigned flags, danehop_decision **out)
+{
+    request rq;
+    dh_snap *s;
+
+    *out = NULL;
+    if (normalise(&rq, domain, host, port, policy, flags) != 0 || (s = current(ctx)) == NULL)
+        return 0;
+    /* a daemon's answer is a round trip: not for a caller that must not wait */
+    if (!(s->config && s->config->daemon && !ctx->no_daemon) && cache_key(&rq, s) == 0)
+        *out = dh_snap_cache_get(ctx, s, rq.key, dh_now_ms());
+    dh_snap_release(ctx, s);
+    return *out != NULL;
 }

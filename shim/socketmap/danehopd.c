@@ -202,7 +202,7 @@ static void reload(void)
     notify("READY=1");
 }
 
-/* ---- answering (in the workers) ----------------------------------------------- */
+/* ---- answering (in the workers, and cached answers on the loop) ----------------------------------------------- */
 
 static long long now_ms(void)
 {
@@ -223,12 +223,23 @@ static void decided(danehop_ctx *ctx, danehop_decision *d)
     }
 }
 
+/* framed - reply counted and framed into t->reply (NULL when out of memory) */
+static void framed(wtask *t, st_map map, const char *reply)
+{
+    size_t n = strlen(reply);
+
+    stats_request(map, stats_reply(reply), (double) (now_ms() - t->queued_ms) / 1000.0);
+    /* sized to the reply: a client waiting to read holds no 100 KB buffer */
+    if ((t->reply = malloc(n + 16)) == NULL)
+        return;
+    t->reply_len = ns_format(reply, n, t->reply, n + 16);
+}
+
 /* serve - one request into a framed reply (runs in a worker) */
 static void serve(wtask *t, char *scratch)
 {
     char *reply = scratch + 16;
     st_map map = stats_map(t->req, t->len);
-    size_t n;
 
     if (now_ms() - t->queued_ms > (long long) opt.so.io_timeout * 1000) {
         /* every worker was busy for longer than a client waits: the client has
@@ -246,12 +257,29 @@ static void serve(wtask *t, char *scratch)
         map_lookup(s->ctx, &opt.maps, t->req, t->len, reply);
         shared_put(s);
     }
-    stats_request(map, stats_reply(reply), (double) (now_ms() - t->queued_ms) / 1000.0);
-    n = strlen(reply);
-    /* sized to the reply: a client waiting to read holds no 100 KB buffer */
-    if ((t->reply = malloc(n + 16)) == NULL)
-        return;
-    t->reply_len = ns_format(reply, n, t->reply, n + 16);
+    framed(t, map, reply);
+}
+
+/*
+ * answer_now - the loop's own answer (server_opts.answer_now), where
+ * nothing can wait: a cached decision or DANE-EE verdict, a malformed
+ * request. Its scratch is the loop thread's; 1 if answered.
+ */
+static int answer_now(wtask *t)
+{
+    static char *scratch;
+    st_map map = stats_map(t->req, t->len);
+    shared *s;
+    int done;
+
+    if (map == ST_MAP_STATS || (scratch == NULL && (scratch = malloc(WORKER_SCRATCH)) == NULL))
+        return 0;
+    s = shared_get();
+    done = map_lookup_cached(s->ctx, &opt.maps, t->req, t->len, scratch + 16);
+    shared_put(s);
+    if (done)
+        framed(t, map, scratch + 16);
+    return done;
 }
 
 /* ---- the loop's hooks ----------------------------------------------------------- */
@@ -619,6 +647,7 @@ int main(int argc, char **argv)
     opt.maps.decided = decided;
     opt.so.on_signal = on_signal;
     opt.so.on_tick = on_tick;
+    opt.so.answer_now = answer_now;
     r = server_run(ls, n, sigpipe_fd[0], &opt.so);
     notify("STOPPING=1");
     for (i = 0; i < n; i++)

@@ -51,6 +51,7 @@
 
 #include "buf.h"
 #include "decform.h"
+#include "discover.h"
 #include "verdicts.h"
 
 #define MAX_KEY 1024
@@ -427,7 +428,7 @@ static int small_number(const char *s, unsigned max, unsigned *out)
  * key "POLICY FLAGS PORT DOMAIN HOST" ('-' for no name), reply "OK " and
  * decform.c's text, or "TEMP|PERM CODE text" with the library's error code
  */
-static void decision_v1(danehop_ctx *ctx, const map_options *opt, char *key, char *reply)
+static int decision_v1(danehop_ctx *ctx, const map_options *opt, char *key, char *reply, int cached_only)
 {
     char *f[5], *save = NULL, *tok;
     unsigned policy, flags, port;
@@ -441,15 +442,19 @@ static void decision_v1(danehop_ctx *ctx, const map_options *opt, char *key, cha
         small_number(f[1], DANEHOP_F_HALF_DANE, &flags) != 0 || small_number(f[2], 65535, &port) != 0) {
         snprintf(reply, MAP_MAX_REPLY, "PERM %d want \"policy flags port domain host\"",
                  (int) DANEHOP_E_INPUT);
-        return;
+        return 1;
     }
-    if (danehop_resolve(ctx, strcmp(f[3], "-") ? f[3] : NULL, strcmp(f[4], "-") ? f[4] : NULL, port,
-                        (danehop_policy) policy, flags, &d) != 0) {
+    if (cached_only) {
+        if (!dh_resolve_cached(ctx, strcmp(f[3], "-") ? f[3] : NULL, strcmp(f[4], "-") ? f[4] : NULL, port,
+                               (danehop_policy) policy, flags, &d))
+            return 0;
+    } else if (danehop_resolve(ctx, strcmp(f[3], "-") ? f[3] : NULL, strcmp(f[4], "-") ? f[4] : NULL, port,
+                               (danehop_policy) policy, flags, &d) != 0) {
         danehop_error e = danehop_ctx_error_code(ctx);
 
         snprintf(reply, MAP_MAX_REPLY, "%s %d %.1000s", e == DANEHOP_E_INPUT ? "PERM" : "TEMP", (int) e,
                  danehop_ctx_error(ctx));
-        return;
+        return 1;
     }
     if (opt->decided)
         opt->decided(ctx, d);
@@ -460,6 +465,7 @@ static void decision_v1(danehop_ctx *ctx, const map_options *opt, char *key, cha
     dh_decform_render(d, &b);
     danehop_decision_free(d);
     finish(&b, reply);
+    return 1;
 }
 
 /*
@@ -502,7 +508,7 @@ static int check_names(const danehop_host *h)
  * and names the client sent: the decision it acts on, which came from
  * this daemon. Anyone who may connect can ask; a verdict is all they get.
  */
-static void verify_v1(danehop_ctx *ctx, const char *key, size_t klen, char *reply)
+static int verify_v1(danehop_ctx *ctx, const char *key, size_t klen, char *reply, int cached_only)
 {
     const unsigned char *der[DH_CHECK_MAX_CERTS];
     size_t derlen[DH_CHECK_MAX_CERTS], n;
@@ -516,24 +522,28 @@ static void verify_v1(danehop_ctx *ctx, const char *key, size_t klen, char *repl
 
     if (dh_decform_parse_check(key, klen, &holder, der, derlen, &n, err, sizeof(err)) != 0) {
         snprintf(reply, MAP_MAX_REPLY, "PERM %d %s", (int) DANEHOP_E_INPUT, err);
-        return;
+        return 1;
     }
     h = danehop_decision_host(holder, 0);
     if (!check_names(h)) {
         danehop_decision_free(holder);
         snprintf(reply, MAP_MAX_REPLY, "PERM %d daemon chain check refused: a name that is not a DNS name",
                  (int) DANEHOP_E_INPUT);
-        return;
+        return 1;
     }
     keyed = verdicts_key(key, klen, digest) == 0;
     if (keyed && verdicts_get(digest, reply, MAP_MAX_REPLY)) {
         /* the same records, names and chain, authenticated by DANE-EE before */
         cached = 1;
         v = NULL;
+    } else if (cached_only) {
+        /* checking a chain is the workers' job: it takes OpenSSL a while */
+        danehop_decision_free(holder);
+        return 0;
     } else if ((v = danehop_verify_host(h, der, derlen, n)) == NULL) {
         danehop_decision_free(holder);
         snprintf(reply, MAP_MAX_REPLY, "TEMP %d out of memory", (int) DANEHOP_E_NOMEM);
-        return;
+        return 1;
     }
     snprintf(line, sizeof(line),
              "danehop: chain check (verify-v1) host=%s base=%s certificates=%zu verdict=%s: %s",
@@ -554,9 +564,12 @@ static void verify_v1(danehop_ctx *ctx, const char *key, size_t klen, char *repl
         danehop_verdict_free(v);
     }
     danehop_decision_free(holder);
+    return 1;
 }
 
-void map_lookup(danehop_ctx *ctx, const map_options *opt, const char *req, size_t len, char *reply)
+/* lookup - map_lookup(), or with cached_only what map_lookup_cached() says */
+static int lookup(danehop_ctx *ctx, const map_options *opt, const char *req, size_t len, char *reply,
+                  int cached_only)
 {
     char key[MAX_KEY + 1];
     const char *sp = memchr(req, ' ', len);
@@ -564,31 +577,43 @@ void map_lookup(danehop_ctx *ctx, const map_options *opt, const char *req, size_
 
     if (sp == NULL || memchr(req, '\0', len) != NULL) {
         reply_set(reply, "PERM request is not \"<map> <key>\"%s", NULL);
-        return;
+        return 1;
     }
     mlen = (size_t) (sp - req);
     klen = len - mlen - 1;
     if (mlen == 9 && memcmp(req, "verify-v1", 9) == 0) {
         /* a chain: larger than any name key, bounded by its own parser */
-        verify_v1(ctx, sp + 1, klen, reply);
-        return;
+        return verify_v1(ctx, sp + 1, klen, reply, cached_only);
     }
     if (klen == 0 || klen > MAX_KEY) {
         reply_set(reply, "PERM key empty or longer than 1024 bytes%s", NULL);
-        return;
+        return 1;
     }
     memcpy(key, sp + 1, klen);
     key[klen] = '\0';
+    if (mlen == 11 && memcmp(req, "decision-v1", 11) == 0)
+        return decision_v1(ctx, opt, key, reply, cached_only);
+    if (cached_only)
+        return 0;
     if (mlen == 9 && memcmp(req, "tlspolicy", 9) == 0)
         tlspolicy(ctx, opt, key, reply);
     else if (mlen == 8 && memcmp(req, "decision", 8) == 0)
         decision(ctx, opt, key, reply);
     else if (mlen == 4 && memcmp(req, "host", 4) == 0)
         host(ctx, opt, key, reply);
-    else if (mlen == 11 && memcmp(req, "decision-v1", 11) == 0)
-        decision_v1(ctx, opt, key, reply);
     else
         snprintf(reply, MAP_MAX_REPLY,
                  "PERM unknown map \"%.*s\" (tlspolicy, decision, host, decision-v1, verify-v1)",
                  (int) (mlen > 40 ? 40 : mlen), req);
+    return 1;
+}
+
+void map_lookup(danehop_ctx *ctx, const map_options *opt, const char *req, size_t len, char *reply)
+{
+    (void) lookup(ctx, opt, req, len, reply, 0);
+}
+
+int map_lookup_cached(danehop_ctx *ctx, const map_options *opt, const char *req, size_t len, char *reply)
+{
+    return lookup(ctx, opt, req, len, reply, 1);
 }

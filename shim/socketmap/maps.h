@@ -35,4 +35,12 @@ typedef struct map_options {
  */
 void map_lookup(danehop_ctx *ctx, const map_options *opt, const char *req, size_t len, char *reply);
 
+/*
+ * map_lookup_cached - map_lookup() where it cannot wait: a malformed
+ * request, or a decision-v1 or verify-v1 answer its cache holds (a
+ * decision, a DANE-EE verdict). 1 with reply set, or 0: nothing written,
+ * the request needs map_lookup() in a worker.
+ */
+int map_lookup_cached(danehop_ctx *ctx, const map_options *opt, const char *req, size_t len, char *reply);
+
 #endif

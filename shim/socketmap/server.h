@@ -22,6 +22,10 @@ typedef struct server_opts {
     int (*on_signal)(int sig);
     /* called about once a second */
     void (*on_tick)(void);
+    /* answer a complete request on the loop's own thread where that cannot
+     * wait (t->reply set, NULL when out of memory): 1; else 0 and a worker
+     * takes it. NULL: every request goes to the workers */
+    int (*answer_now)(wtask *t);
 } server_opts;
 
 /*
