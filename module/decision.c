@@ -29,6 +29,8 @@ danehop_decision *dh_decision_new(void)
 
 int dh_decision_first_use(danehop_decision *d) { return atomic_exchange(&d->used, 1) == 0; }
 
+int dh_decision_was_used(const danehop_decision *d) { return atomic_load(&d->used) != 0; }
+
 danehop_decision *dh_decision_ref(danehop_decision *d)
 {
     atomic_fetch_add(&d->refs, 1);

@@ -106,6 +106,8 @@ danehop_decision *dh_decision_ref(danehop_decision *d);
  * counts it once
  */
 int dh_decision_first_use(danehop_decision *d);
+/* dh_decision_was_used - whether it was handed out (and so logged) before; changes nothing */
+int dh_decision_was_used(const danehop_decision *d);
 /* dh_decision_log_query - remember one question and its outcome */
 void dh_decision_log_query(danehop_decision *d, unsigned round, const char *name, const char *type,
                            const char *result);

@@ -781,10 +781,16 @@ int dh_resolve_cached(danehop_ctx *ctx, const char *domain, const char *host, un
     request rq;
     dh_snap *s;
 
+    int watch;
+
     *out = NULL;
-    if (normalise(&rq, domain, host, port, policy, flags) != 0 || (s = current(ctx)) == NULL)
+    /* a watched danehop.conf may have to be read again first (current()):
+     * that, like a daemon's answer, is for a caller that may wait */
+    pthread_mutex_lock(&ctx->lock);
+    watch = ctx->watch;
+    pthread_mutex_unlock(&ctx->lock);
+    if (watch || normalise(&rq, domain, host, port, policy, flags) != 0 || (s = dh_ctx_acquire(ctx)) == NULL)
         return 0;
-    /* a daemon's answer is a round trip: not for a caller that must not wait */
     if (!(s->config && s->config->daemon && !ctx->no_daemon) && cache_key(&rq, s) == 0)
         *out = dh_snap_cache_get(ctx, s, rq.key, dh_now_ms());
     dh_snap_release(ctx, s);

@@ -10,7 +10,9 @@
  *
  * DESCRIPTION
  *   dh_resolve_cached() is danehop_resolve() answered from the context's
- *   decision cache alone: no DNS query, no daemon, nothing that waits. It
+ *   decision cache alone: no DNS query, no daemon, no reading of a watched
+ *   danehop.conf (a context that watches one always gets 0): nothing that
+ *   waits. It
  *   is for a caller that must not block (danehopd's event loop answers a
  *   cached decision there, and hands everything else to its workers).
  *

@@ -262,8 +262,8 @@ static void serve(wtask *t, char *scratch)
 
 /*
  * answer_now - the loop's own answer (server_opts.answer_now), where
- * nothing can wait: a cached decision or DANE-EE verdict, a malformed
- * request. Its scratch is the loop thread's; 1 if answered.
+ * nothing can wait: a cached decision logged already, a malformed request
+ * (map_lookup_cached). Its scratch is the loop thread's; 1 if answered.
  */
 static int answer_now(wtask *t)
 {

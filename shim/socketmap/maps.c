@@ -51,6 +51,7 @@
 
 #include "buf.h"
 #include "decform.h"
+#include "decision.h"
 #include "discover.h"
 #include "verdicts.h"
 
@@ -448,6 +449,12 @@ static int decision_v1(danehop_ctx *ctx, const map_options *opt, char *key, char
         if (!dh_resolve_cached(ctx, strcmp(f[3], "-") ? f[3] : NULL, strcmp(f[4], "-") ? f[4] : NULL, port,
                                (danehop_policy) policy, flags, &d))
             return 0;
+        /* logging may block (syslog): only a decision logged already is
+         * answered where nothing may wait; its first hand-out is a worker's */
+        if (opt->decided == NULL || !dh_decision_was_used(d)) {
+            danehop_decision_free(d);
+            return 0;
+        }
     } else if (danehop_resolve(ctx, strcmp(f[3], "-") ? f[3] : NULL, strcmp(f[4], "-") ? f[4] : NULL, port,
                                (danehop_policy) policy, flags, &d) != 0) {
         danehop_error e = danehop_ctx_error_code(ctx);
@@ -508,7 +515,7 @@ static int check_names(const danehop_host *h)
  * and names the client sent: the decision it acts on, which came from
  * this daemon. Anyone who may connect can ask; a verdict is all they get.
  */
-static int verify_v1(danehop_ctx *ctx, const char *key, size_t klen, char *reply, int cached_only)
+static void verify_v1(danehop_ctx *ctx, const char *key, size_t klen, char *reply)
 {
     const unsigned char *der[DH_CHECK_MAX_CERTS];
     size_t derlen[DH_CHECK_MAX_CERTS], n;
@@ -522,28 +529,24 @@ static int verify_v1(danehop_ctx *ctx, const char *key, size_t klen, char *reply
 
     if (dh_decform_parse_check(key, klen, &holder, der, derlen, &n, err, sizeof(err)) != 0) {
         snprintf(reply, MAP_MAX_REPLY, "PERM %d %s", (int) DANEHOP_E_INPUT, err);
-        return 1;
+        return;
     }
     h = danehop_decision_host(holder, 0);
     if (!check_names(h)) {
         danehop_decision_free(holder);
         snprintf(reply, MAP_MAX_REPLY, "PERM %d daemon chain check refused: a name that is not a DNS name",
                  (int) DANEHOP_E_INPUT);
-        return 1;
+        return;
     }
     keyed = verdicts_key(key, klen, digest) == 0;
     if (keyed && verdicts_get(digest, reply, MAP_MAX_REPLY)) {
         /* the same records, names and chain, authenticated by DANE-EE before */
         cached = 1;
         v = NULL;
-    } else if (cached_only) {
-        /* checking a chain is the workers' job: it takes OpenSSL a while */
-        danehop_decision_free(holder);
-        return 0;
     } else if ((v = danehop_verify_host(h, der, derlen, n)) == NULL) {
         danehop_decision_free(holder);
         snprintf(reply, MAP_MAX_REPLY, "TEMP %d out of memory", (int) DANEHOP_E_NOMEM);
-        return 1;
+        return;
     }
     snprintf(line, sizeof(line),
              "danehop: chain check (verify-v1) host=%s base=%s certificates=%zu verdict=%s: %s",
@@ -564,7 +567,6 @@ static int verify_v1(danehop_ctx *ctx, const char *key, size_t klen, char *reply
         danehop_verdict_free(v);
     }
     danehop_decision_free(holder);
-    return 1;
 }
 
 /* lookup - map_lookup(), or with cached_only what map_lookup_cached() says */
@@ -582,8 +584,13 @@ static int lookup(danehop_ctx *ctx, const map_options *opt, const char *req, siz
     mlen = (size_t) (sp - req);
     klen = len - mlen - 1;
     if (mlen == 9 && memcmp(req, "verify-v1", 9) == 0) {
+        /* a worker's: up to 96 KB to decode and hash, and every check is
+         * logged, cached or not (logging may block) */
+        if (cached_only)
+            return 0;
         /* a chain: larger than any name key, bounded by its own parser */
-        return verify_v1(ctx, sp + 1, klen, reply, cached_only);
+        verify_v1(ctx, sp + 1, klen, reply);
+        return 1;
     }
     if (klen == 0 || klen > MAX_KEY) {
         reply_set(reply, "PERM key empty or longer than 1024 bytes%s", NULL);

@@ -37,9 +37,9 @@ void map_lookup(danehop_ctx *ctx, const map_options *opt, const char *req, size_
 
 /*
  * map_lookup_cached - map_lookup() where it cannot wait: a malformed
- * request, or a decision-v1 or verify-v1 answer its cache holds (a
- * decision, a DANE-EE verdict). 1 with reply set, or 0: nothing written,
- * the request needs map_lookup() in a worker.
+ * request, or a decision-v1 whose decision the cache holds and that was
+ * logged already. 1 with reply set, or 0: nothing written, the request
+ * needs map_lookup() in a worker.
  */
 int map_lookup_cached(danehop_ctx *ctx, const map_options *opt, const char *req, size_t len, char *reply);
 
