@@ -27,7 +27,8 @@
  *   against one host of a decision (decform.h's chain check), for a
  *   process that links no OpenSSL (client.c): the reply is "OK " and a
  *   verdict, or an error. Both go to the same trusted listener, checked
- *   the same way (ask).
+ *   the same way (ask), over one connection where they can: the
+ *   process keeps it after a whole exchange (kept_take, kept_put).
  */
 /* struct ucred (SO_PEERCRED) is a GNU extension in glibc's headers */
 #define _GNU_SOURCE
@@ -37,6 +38,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -272,13 +274,14 @@ static int send_all(int fd, const char *p, size_t len, long long deadline)
  * and a delivery process pays for every page it maps); its payload or NULL
  */
 static const char *exchange(int fd, const char *req, size_t reqlen, char **buf, size_t *plen, long long deadline,
-                            const char **why)
+                            const char **why, int *stale, int *whole)
 {
     size_t flen, have = 0, used, cap = 4096;
     const char *payload;
     char *frame;
     int sent;
 
+    *stale = *whole = 0;
     if ((frame = malloc(reqlen + 16)) == NULL || (*buf = malloc(cap)) == NULL) {
         free(frame);
         *why = "out of memory";
@@ -288,6 +291,8 @@ static const char *exchange(int fd, const char *req, size_t reqlen, char **buf, 
     sent = flen != 0 && send_all(fd, frame, flen, deadline) == 0;
     free(frame);
     if (!sent) {
+        /* EPIPE, ECONNRESET: the daemon closed the connection (a kept one) */
+        *stale = errno == EPIPE || errno == ECONNRESET;
         *why = "cannot send the request";
         return NULL;
     }
@@ -295,7 +300,7 @@ static const char *exchange(int fd, const char *req, size_t reqlen, char **buf, 
         ssize_t n;
 
         switch (ns_parse(*buf, have, REPLY_MAX, &payload, plen, &used)) {
-        case NS_OK: return payload;
+        case NS_OK: *whole = used == have; return payload;
         case NS_MORE: break;
         default: *why = "reply is not a netstring or too long"; return NULL;
         }
@@ -317,6 +322,7 @@ static const char *exchange(int fd, const char *req, size_t reqlen, char **buf, 
         if (n > 0) {
             have += (size_t) n;
         } else if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
+            *stale = have == 0 && (n == 0 || errno == ECONNRESET);
             *why = n == 0 ? "connection closed before a full reply" : "read error";
             return NULL;
         } else if (wait_for(fd, POLLIN, deadline) != 0) {
@@ -373,40 +379,120 @@ static int same_name(const char *got, const char *asked)
 }
 
 /*
+ * One connection is kept open after a whole exchange, for the process's
+ * next request (Exim's chain check after its decision): opening one, with
+ * its checks, costs more than a cached answer. It is taken again only by
+ * the process that opened it, for the same address, while its descriptor
+ * is still that socket (the host program may have closed the number and
+ * opened something else on it: then it is forgotten, not closed). A
+ * failed or partial exchange closes it, so a late reply never answers a
+ * later request. One per process, taken by one thread at a time (the
+ * others open their own); a forked child closes its copy.
+ */
+static pthread_mutex_t kept_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+    char addr[DH_DAEMON_ADDR_MAX + 6];
+    int fd;
+    pid_t pid;
+    dev_t dev;
+    ino_t ino;
+} kept = {.fd = -1};
+
+/* kept_take - the kept connection to addr, or -1 */
+static int kept_take(const char *addr)
+{
+    struct stat st;
+    int fd = -1, ours;
+
+    if (pthread_mutex_trylock(&kept_lock) != 0)
+        return -1;
+    if (kept.fd >= 0) {
+        ours = fstat(kept.fd, &st) == 0 && S_ISSOCK(st.st_mode) && st.st_dev == kept.dev &&
+               st.st_ino == kept.ino;
+        if (ours && kept.pid == getpid() && strcmp(kept.addr, addr) == 0)
+            fd = kept.fd;
+        else if (ours)
+            close(kept.fd);
+        kept.fd = -1;
+    }
+    pthread_mutex_unlock(&kept_lock);
+    return fd;
+}
+
+/* kept_put - keep fd (to addr) for the next request, or close it */
+static void kept_put(const char *addr, int fd)
+{
+    struct stat st;
+
+    if (strlen(addr) >= sizeof(kept.addr) || fstat(fd, &st) != 0 || pthread_mutex_trylock(&kept_lock) != 0) {
+        close(fd);
+        return;
+    }
+    if (kept.fd >= 0) {
+        close(fd); /* another thread's is kept already */
+    } else {
+        strcpy(kept.addr, addr);
+        kept.fd = fd;
+        kept.pid = getpid();
+        kept.dev = st.st_dev;
+        kept.ino = st.st_ino;
+    }
+    pthread_mutex_unlock(&kept_lock);
+}
+
+/* open_trusted - a new connection to the trusted daemon at addr, or -1 with the error set */
+static int open_trusted(const char *addr, long long deadline)
+{
+    uid_t dir_owner = 0;
+    int owner_ok = 0, fd, rc;
+    long peer;
+
+    if ((rc = safe_place(addr + 5, &dir_owner, &owner_ok)) != 0)
+        return dh_fail(DANEHOP_E_CONFIG, "danehopd at %.110s refused: %s", addr + 5,
+                       rc == EPERM ? "its directory is writable by anyone" : strerror(rc));
+    if ((fd = connect_to(addr, deadline)) < 0)
+        return dh_fail(DANEHOP_E_CONFIG, "danehopd at %.110s unreachable: %s", addr + 5, strerror(errno));
+    if (trusted_peer(fd, dir_owner, owner_ok, &peer) != 0) {
+        close(fd);
+        return dh_fail(DANEHOP_E_CONFIG,
+                       "danehopd at %.110s refused: the listener's user (uid %ld) is not root, the directory's "
+                       "owner (uid %ld%s) or this process's user",
+                       addr + 5, peer, (long) dir_owner,
+                       owner_ok ? "" : ", not trusted: a directory above it lets others replace it");
+    }
+    return fd;
+}
+
+/*
  * ask - one request to the trusted daemon at addr, by the deadline; the
  * reply's payload (in *buf, which the caller frees) or NULL with the
- * error set
+ * error set. A kept connection that the daemon closed meanwhile (its idle
+ * timeout, a restart: closed before a byte of the reply) is replaced by a
+ * new one, once.
  */
 static const char *ask(const char *addr, long long deadline, const char *req, size_t reqlen, char **buf,
                        size_t *plen)
 {
-    const char *payload, *why = "";
-    uid_t dir_owner = 0;
-    int owner_ok = 0;
-    long peer;
-    int fd, rc;
+    const char *payload = NULL, *why = "";
+    int fd, reused, stale = 0, whole = 0;
 
     *buf = NULL;
     if (!dh_daemon_ok(addr))
         return dh_fail(DANEHOP_E_CONFIG, "daemon: not a unix:/path address"), NULL;
-    if ((rc = safe_place(addr + 5, &dir_owner, &owner_ok)) != 0)
-        return dh_fail(DANEHOP_E_CONFIG, "danehopd at %.110s refused: %s", addr + 5,
-                       rc == EPERM ? "its directory is writable by anyone" : strerror(rc)),
-               NULL;
-    if ((fd = connect_to(addr, deadline)) < 0)
-        return dh_fail(DANEHOP_E_CONFIG, "danehopd at %.110s unreachable: %s", addr + 5, strerror(errno)),
-               NULL;
-    if (trusted_peer(fd, dir_owner, owner_ok, &peer) != 0) {
+    for (reused = (fd = kept_take(addr)) >= 0;; reused = 0) {
+        if (!reused && (fd = open_trusted(addr, deadline)) < 0)
+            return NULL;
+        payload = exchange(fd, req, reqlen, buf, plen, deadline, &why, &stale, &whole);
+        if (payload != NULL && whole) {
+            kept_put(addr, fd);
+            return payload;
+        }
         close(fd);
-        dh_fail(DANEHOP_E_CONFIG,
-                "danehopd at %.110s refused: the listener's user (uid %ld) is not root, the directory's "
-                "owner (uid %ld%s) or this process's user",
-                addr + 5, peer, (long) dir_owner,
-                owner_ok ? "" : ", not trusted: a directory above it lets others replace it");
-        return NULL;
+        if (payload != NULL || !reused || !stale)
+            break;
+        free(*buf);
+        *buf = NULL;
     }
-    payload = exchange(fd, req, reqlen, buf, plen, deadline, &why);
-    close(fd);
     if (payload == NULL && strcmp(why, "out of memory") == 0)
         dh_fail(DANEHOP_E_NOMEM, "out of memory");
     else if (payload == NULL)

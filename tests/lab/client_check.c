@@ -16,6 +16,15 @@
  * --then: with the file watched, after the first decision, CONFIG is
  * replaced by each STEP's file in turn (or removed: "gone"), and decided
  * with again: "then STEP: error: WHY" or "then STEP: decided (N hosts)".
+ *
+ * --between WHAT, between the decision and the chain check (the library
+ * keeps the decision's connection to danehopd for the check):
+ *   pause       wait for a line on standard input (the test restarts the
+ *               daemon meanwhile)
+ *   FILE        close every descriptor above 2, as a host program may, and
+ *               open FILE for writing on the lowest number (where the kept
+ *               connection was); after the check print "trap: N bytes",
+ *               what reached FILE
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -127,14 +136,21 @@ int main(int argc, char **argv)
     danehop_ctx *ctx;
     int n = 0, i;
     char *steps = NULL;
+    const char *between = NULL;
+    int trap = -1;
 
+    if (argc > 2 && strcmp(argv[1], "--between") == 0) {
+        between = argv[2];
+        argv += 2;
+        argc -= 2;
+    }
     if (argc > 2 && strcmp(argv[1], "--then") == 0) {
         steps = argv[2];
         argv += 2;
         argc -= 2;
     }
     if (argc < 3 || argc > 4 || (steps && argc != 3)) {
-        fprintf(stderr, "usage: client_check CONFIG DOMAIN [CHAIN.pem]\n"
+        fprintf(stderr, "usage: client_check [--between pause|FILE] CONFIG DOMAIN [CHAIN.pem]\n"
                         "       client_check --then STEP[,STEP...] CONFIG DOMAIN\n");
         return 64;
     }
@@ -157,11 +173,31 @@ int main(int argc, char **argv)
         then(ctx, steps, argv[1], argv[2]);
     if (argc == 4 && (n = read_pem(argv[3], der, len)) <= 0)
         printf("chain: cannot read %s\n", argv[3]);
+    if (n > 0 && between != NULL && strcmp(between, "pause") == 0) {
+        char line[16];
+
+        printf("paused\n");
+        fflush(stdout);
+        if (fgets(line, sizeof(line), stdin) == NULL)
+            return 3;
+    } else if (n > 0 && between != NULL) {
+        for (i = 3; i < 1024; i++)
+            close(i);
+        if ((trap = open(between, O_WRONLY | O_CREAT | O_TRUNC, 0600)) < 0)
+            return 3;
+    }
     if (n > 0) {
         v = danehop_verify_host(h, (const unsigned char *const *) der, len, (size_t) n);
         printf("verdict: %s: %s\n", v && danehop_verdict_authenticated(v) ? "dane-verified" : "dane-failed",
                v ? danehop_verdict_reason(v) : "out of memory");
         danehop_verdict_free(v);
+    }
+    if (trap >= 0) {
+        struct stat st;
+
+        printf("trap: %lld bytes on descriptor %d\n", fstat(trap, &st) == 0 ? (long long) st.st_size : -1LL,
+               trap);
+        close(trap);
     }
     for (i = 0; i < n; i++)
         free(der[i]);
