@@ -292,7 +292,7 @@ static const char *exchange(int fd, const char *req, size_t reqlen, char **buf, 
     free(frame);
     if (!sent) {
         /* EPIPE, ECONNRESET: the daemon closed the connection (a kept one) */
-        *stale = errno == EPIPE || errno == ECONNRESET;
+        *stale = flen != 0 && (errno == EPIPE || errno == ECONNRESET);
         *why = "cannot send the request";
         return NULL;
     }
@@ -382,37 +382,68 @@ static int same_name(const char *got, const char *asked)
  * One connection is kept open after a whole exchange, for the process's
  * next request (Exim's chain check after its decision): opening one, with
  * its checks, costs more than a cached answer. It is taken again only by
- * the process that opened it, for the same address, while its descriptor
- * is still that socket (the host program may have closed the number and
- * opened something else on it: then it is forgotten, not closed). A
- * failed or partial exchange closes it, so a late reply never answers a
- * later request. One per process, taken by one thread at a time (the
- * others open their own); a forked child closes its copy.
+ * the process that opened it, as the same effective user, for the same
+ * address, while its descriptor is still that socket (the host program may
+ * have closed the number and opened something else on it: then it is
+ * forgotten, not closed) and has nothing waiting. A failed or partial
+ * exchange, bytes after a reply or a reply its caller refuses (kept_back)
+ * closes it,
+ * so a late or stray reply never answers a later request. One per
+ * process, taken by one thread at a time (the others open their own); a
+ * forked child closes its copy.
  */
 static pthread_mutex_t kept_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct {
     char addr[DH_DAEMON_ADDR_MAX + 6];
     int fd;
     pid_t pid;
-    dev_t dev;
-    ino_t ino;
+    uid_t euid; /* trusted_peer() trusts this process's user: as it was */
+    unsigned long long id;
 } kept = {.fd = -1};
 
-/* kept_take - the kept connection to addr, or -1 */
-static int kept_take(const char *addr)
+/*
+ * socket_id - what tells this socket from any other: the kernel's socket
+ * cookie (SO_COOKIE, 64 bits, never reused), or where there is none its
+ * inode (sockfs numbers can wrap); 0 if fd is not a socket
+ */
+static unsigned long long socket_id(int fd)
 {
     struct stat st;
-    int fd = -1, ours;
+
+    if (fstat(fd, &st) != 0 || !S_ISSOCK(st.st_mode))
+        return 0;
+#ifdef SO_COOKIE
+    {
+        unsigned long long cookie = 0;
+        socklen_t len = sizeof(cookie);
+
+        if (getsockopt(fd, SOL_SOCKET, SO_COOKIE, &cookie, &len) == 0 && len == sizeof(cookie) && cookie != 0)
+            return cookie;
+    }
+#endif
+    return (unsigned long long) st.st_ino;
+}
+
+/*
+ * kept_take - the kept connection to addr, or -1. Not one with bytes
+ * waiting or closed by the daemon: between two exchanges it has nothing
+ * to say, and whatever it said would be taken for the next reply.
+ */
+static int kept_take(const char *addr)
+{
+    unsigned long long id;
+    int fd = -1;
+    char c;
 
     if (pthread_mutex_trylock(&kept_lock) != 0)
         return -1;
     if (kept.fd >= 0) {
-        ours = fstat(kept.fd, &st) == 0 && S_ISSOCK(st.st_mode) && st.st_dev == kept.dev &&
-               st.st_ino == kept.ino;
-        if (ours && kept.pid == getpid() && strcmp(kept.addr, addr) == 0)
+        id = socket_id(kept.fd);
+        if (id == kept.id && kept.pid == getpid() && kept.euid == geteuid() && strcmp(kept.addr, addr) == 0 &&
+            recv(kept.fd, &c, 1, MSG_PEEK | MSG_DONTWAIT) < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
             fd = kept.fd;
-        else if (ours)
-            close(kept.fd);
+        else if (id == kept.id)
+            close(kept.fd); /* ours, not for this request; another's number is left alone */
         kept.fd = -1;
     }
     pthread_mutex_unlock(&kept_lock);
@@ -422,9 +453,9 @@ static int kept_take(const char *addr)
 /* kept_put - keep fd (to addr) for the next request, or close it */
 static void kept_put(const char *addr, int fd)
 {
-    struct stat st;
+    unsigned long long id = socket_id(fd);
 
-    if (strlen(addr) >= sizeof(kept.addr) || fstat(fd, &st) != 0 || pthread_mutex_trylock(&kept_lock) != 0) {
+    if (strlen(addr) >= sizeof(kept.addr) || id == 0 || pthread_mutex_trylock(&kept_lock) != 0) {
         close(fd);
         return;
     }
@@ -434,10 +465,21 @@ static void kept_put(const char *addr, int fd)
         strcpy(kept.addr, addr);
         kept.fd = fd;
         kept.pid = getpid();
-        kept.dev = st.st_dev;
-        kept.ino = st.st_ino;
+        kept.euid = geteuid();
+        kept.id = id;
     }
     pthread_mutex_unlock(&kept_lock);
+}
+
+/* kept_back - a connection whose reply was taken (ok) goes back to be kept, or closes */
+static void kept_back(const char *addr, int fd, int ok)
+{
+    if (fd < 0)
+        return;
+    if (ok)
+        kept_put(addr, fd);
+    else
+        close(fd);
 }
 
 /* open_trusted - a new connection to the trusted daemon at addr, or -1 with the error set */
@@ -468,15 +510,18 @@ static int open_trusted(const char *addr, long long deadline)
  * reply's payload (in *buf, which the caller frees) or NULL with the
  * error set. A kept connection that the daemon closed meanwhile (its idle
  * timeout, a restart: closed before a byte of the reply) is replaced by a
- * new one, once.
+ * new one, once. *conn: the connection, when the reply came whole on it
+ * and nothing after it, for the caller to give back (kept_back) once it
+ * has taken the reply as the answer to its request; else -1.
  */
 static const char *ask(const char *addr, long long deadline, const char *req, size_t reqlen, char **buf,
-                       size_t *plen)
+                       size_t *plen, int *conn)
 {
     const char *payload = NULL, *why = "";
     int fd, reused, stale = 0, whole = 0;
 
     *buf = NULL;
+    *conn = -1;
     if (!dh_daemon_ok(addr))
         return dh_fail(DANEHOP_E_CONFIG, "daemon: not a unix:/path address"), NULL;
     for (reused = (fd = kept_take(addr)) >= 0;; reused = 0) {
@@ -484,7 +529,7 @@ static const char *ask(const char *addr, long long deadline, const char *req, si
             return NULL;
         payload = exchange(fd, req, reqlen, buf, plen, deadline, &why, &stale, &whole);
         if (payload != NULL && whole) {
-            kept_put(addr, fd);
+            *conn = fd;
             return payload;
         }
         close(fd);
@@ -508,7 +553,7 @@ int dh_daemon_decide(const char *addr, unsigned timeout_ms, const char *domain, 
     const char *payload;
     char req[1024], *buf;
     size_t plen;
-    int rc;
+    int rc, conn;
 
     *out = NULL;
     if ((domain && (strlen(domain) > 300 || strpbrk(domain, " \r\n"))) ||
@@ -516,7 +561,7 @@ int dh_daemon_decide(const char *addr, unsigned timeout_ms, const char *domain, 
         return dh_fail(DANEHOP_E_INPUT, "name too long or with white space");
     snprintf(req, sizeof(req), "decision-v1 %d %u %u %s %s", (int) policy, flags, port,
              domain && *domain ? domain : "-", host && *host ? host : "-");
-    if ((payload = ask(addr, deadline, req, strlen(req), &buf, &plen)) == NULL) {
+    if ((payload = ask(addr, deadline, req, strlen(req), &buf, &plen, &conn)) == NULL) {
         free(buf);
         return -1;
     }
@@ -528,6 +573,7 @@ int dh_daemon_decide(const char *addr, unsigned timeout_ms, const char *domain, 
         *out = NULL;
         rc = dh_fail(DANEHOP_E_INTERNAL, "danehopd at %.110s: reply is for another request", addr + 5);
     }
+    kept_back(addr, conn, rc == 0);
     free(buf);
     return rc;
 }
@@ -565,7 +611,7 @@ int dh_daemon_verify(const char *addr, unsigned timeout_ms, const danehop_host *
     char *buf;
     size_t plen;
     dh_buf req;
-    int rc;
+    int rc, conn = -1;
 
     *out = NULL;
     /* room past the bound: running out of it then means out of memory */
@@ -581,7 +627,7 @@ int dh_daemon_verify(const char *addr, unsigned timeout_ms, const danehop_host *
             "bytes, %d bytes of chain check in all)",
             n, DH_CHECK_MAX_CERTS, DH_CHECK_MAX_CERT, DH_CHECK_MAX);
     }
-    payload = ask(addr, deadline, req.data, req.len, &buf, &plen);
+    payload = ask(addr, deadline, req.data, req.len, &buf, &plen, &conn);
     dh_buf_discard(&req);
     rc = payload ? verdict(addr, payload, plen, out) : -1;
     free(buf);
@@ -593,5 +639,6 @@ int dh_daemon_verify(const char *addr, unsigned timeout_ms, const danehop_host *
                      "danehopd at %.110s: the verdict names a record or depth this chain check did not have",
                      addr + 5);
     }
+    kept_back(addr, conn, rc == 0);
     return rc;
 }

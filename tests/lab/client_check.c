@@ -21,9 +21,10 @@
  * keeps the decision's connection to danehopd for the check):
  *   pause       wait for a line on standard input (the test restarts the
  *               daemon meanwhile)
- *   FILE        close every descriptor above 2, as a host program may, and
- *               open FILE for writing on the lowest number (where the kept
- *               connection was); after the check print "trap: N bytes",
+ *   FILE        print "kept: descriptor N" (the one socket open), close
+ *               every descriptor above 2, as a host program may, and open
+ *               FILE for writing on the number the kept connection had;
+ *               after the check print "trap: N bytes on descriptor N",
  *               what reached FILE
  */
 #include <fcntl.h>
@@ -181,10 +182,25 @@ int main(int argc, char **argv)
         if (fgets(line, sizeof(line), stdin) == NULL)
             return 3;
     } else if (n > 0 && between != NULL) {
+        struct stat st;
+        int kept = -1;
+
+        /* the library's kept connection: the one socket this program has */
+        for (i = 3; i < 1024 && kept < 0; i++)
+            if (fstat(i, &st) == 0 && S_ISSOCK(st.st_mode))
+                kept = i;
+        printf("kept: descriptor %d\n", kept);
         for (i = 3; i < 1024; i++)
             close(i);
         if ((trap = open(between, O_WRONLY | O_CREAT | O_TRUNC, 0600)) < 0)
             return 3;
+        if (kept >= 0 && trap != kept) {
+            /* the file on the very number the connection had */
+            if (dup2(trap, kept) != kept)
+                return 3;
+            close(trap);
+            trap = kept;
+        }
     }
     if (n > 0) {
         v = danehop_verify_host(h, (const unsigned char *const *) der, len, (size_t) n);
