@@ -93,26 +93,6 @@ static int wait_for(int fd, short ev, long long deadline)
 static int anchored(const char *dir, uid_t owner);
 
 /*
- * A directory anchored() vouched for can only be changed by the accounts
- * it trusts (root, this user, the directory's owner), so the walk up to /
- * is done once per thread and address: a later request (the chain check
- * after the decision) checks only that the socket and its directory are
- * the same inodes, with the same owner and mode, as when it was done.
- */
-static _Thread_local struct {
-    char path[DH_DAEMON_ADDR_MAX + 1];
-    uid_t euid;
-    struct stat sock, dir;
-    int owner_ok;
-} walked;
-
-static int same_inode(const struct stat *a, const struct stat *b)
-{
-    return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_uid == b->st_uid &&
-           a->st_mode == b->st_mode;
-}
-
-/*
  * safe_place - whoever can create the socket decides every delivery, so the
  * socket must not lie where anyone may put one: refuse a symlink, and a
  * directory writable by all (/tmp, /dev/shm, sticky or not), where another
@@ -140,20 +120,7 @@ static int safe_place(const char *path, uid_t *dir_owner, int *owner_ok)
         return errno;
     /* an owner nobody vouches for is trusted no more than anyone: root only */
     *dir_owner = st.st_uid;
-    if (strcmp(walked.path, path) == 0 && walked.euid == geteuid() && same_inode(&walked.sock, &sock) &&
-        same_inode(&walked.dir, &st)) {
-        *owner_ok = walked.owner_ok;
-    } else {
-        *owner_ok = anchored(dir, st.st_uid);
-        walked.path[0] = '\0';
-        if (strlen(path) < sizeof(walked.path)) {
-            strcpy(walked.path, path);
-            walked.euid = geteuid();
-            walked.sock = sock;
-            walked.dir = st;
-            walked.owner_ok = *owner_ok;
-        }
-    }
+    *owner_ok = anchored(dir, st.st_uid);
     return (st.st_mode & S_IWOTH) ? EPERM : 0;
 }
 
