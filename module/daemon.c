@@ -240,8 +240,8 @@ static int send_all(int fd, const char *p, size_t len, long long deadline)
  * as the reply needs, up to the bound: a decision is a kilobyte or two,
  * and a delivery process pays for every page it maps); its payload or NULL
  */
-static const char *exchange(int fd, const char *req, size_t reqlen, char **buf, size_t *plen, long long deadline,
-                            const char **why, int *stale, int *whole)
+static const char *exchange(int fd, const char *req, size_t reqlen, char **buf, size_t *plen,
+                            long long deadline, const char **why, int *stale, int *whole)
 {
     size_t flen, have = 0, used, cap = 4096;
     const char *payload;
@@ -463,11 +463,12 @@ static int open_trusted(const char *addr, long long deadline)
         return dh_fail(DANEHOP_E_CONFIG, "danehopd at %.110s unreachable: %s", addr + 5, strerror(errno));
     if (trusted_peer(fd, dir_owner, owner_ok, &peer) != 0) {
         close(fd);
-        return dh_fail(DANEHOP_E_CONFIG,
-                       "danehopd at %.110s refused: the listener's user (uid %ld) is not root, the directory's "
-                       "owner (uid %ld%s) or this process's user",
-                       addr + 5, peer, (long) dir_owner,
-                       owner_ok ? "" : ", not trusted: a directory above it lets others replace it");
+        return dh_fail(
+            DANEHOP_E_CONFIG,
+            "danehopd at %.110s refused: the listener's user (uid %ld) is not root, the directory's "
+            "owner (uid %ld%s) or this process's user",
+            addr + 5, peer, (long) dir_owner,
+            owner_ok ? "" : ", not trusted: a directory above it lets others replace it");
     }
     return fd;
 }

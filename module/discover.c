@@ -735,8 +735,8 @@ static int cache_key(request *rq, const dh_snap *s)
 {
     if (domain_rule(rq, s->config ? s->config->rules : NULL) != 0)
         return -1;
-    snprintf(rq->key, sizeof(rq->key), "%s|%s|%u|%d|%u", rq->domain ? rq->domain : "", rq->host ? rq->host : "",
-             rq->port, (int) rq->policy, rq->flags);
+    snprintf(rq->key, sizeof(rq->key), "%s|%s|%u|%d|%u", rq->domain ? rq->domain : "",
+             rq->host ? rq->host : "", rq->port, (int) rq->policy, rq->flags);
     return 0;
 }
 
