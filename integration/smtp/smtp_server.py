@@ -36,6 +36,10 @@ def log(rec):
 
 class Session(socketserver.StreamRequestHandler):
     timeout = 30
+    # replies leave at once (TCP_NODELAY): with Nagle, a reply written
+    # behind TLS 1.3's session tickets waits for the client's delayed ACK,
+    # 40 ms, three times a delivery; the tests and the bench only wait on it
+    disable_nagle_algorithm = True
 
     def reply(self, text):
         self.wfile.write((text + "\r\n").encode())
