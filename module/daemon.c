@@ -104,11 +104,11 @@ static int safe_place(const char *path, uid_t *dir_owner, int *owner_ok)
 {
     char dir[DH_DAEMON_ADDR_MAX + 1];
     const char *slash = strrchr(path, '/');
-    struct stat sock, st;
+    struct stat st;
 
-    if (lstat(path, &sock) != 0)
+    if (lstat(path, &st) != 0)
         return errno;
-    if (!S_ISSOCK(sock.st_mode))
+    if (!S_ISSOCK(st.st_mode))
         return ENOTSOCK;
     if (slash == path) {
         strcpy(dir, "/");
@@ -133,7 +133,9 @@ static int safe_place(const char *path, uid_t *dir_owner, int *owner_ok)
  * may then rename. An attacker's /tmp/danehop, or a directory swapped in
  * through a writable parent, has its attacker for owner. The path is
  * walked as written (each prefix followed, as connect() looks names up)
- * and as realpath() resolves it, for the directories behind symlinks.
+ * and as realpath() resolves it, for the directories behind symlinks
+ * (the second walk only where that differs: the same names again would
+ * look up the same entries).
  */
 static int anchored_walk(const char *dir, uid_t owner)
 {
@@ -174,7 +176,8 @@ static int anchored(const char *dir, uid_t owner)
 {
     char real[PATH_MAX];
 
-    return anchored_walk(dir, owner) && realpath(dir, real) != NULL && anchored_walk(real, owner);
+    return anchored_walk(dir, owner) && realpath(dir, real) != NULL &&
+           (strcmp(real, dir) == 0 || anchored_walk(real, owner));
 }
 
 /*
@@ -241,7 +244,7 @@ static int send_all(int fd, const char *p, size_t len, long long deadline)
  * and a delivery process pays for every page it maps); its payload or NULL
  */
 static const char *exchange(int fd, const char *req, size_t reqlen, char **buf, size_t *plen,
-                            long long deadline, const char **why, int *stale, int *whole)
+                            long long deadline, danehop_error *code, const char **why, int *stale, int *whole)
 {
     size_t flen, have = 0, used, cap = 4096;
     const char *payload;
@@ -249,8 +252,10 @@ static const char *exchange(int fd, const char *req, size_t reqlen, char **buf, 
     int sent;
 
     *stale = *whole = 0;
+    *code = DANEHOP_E_INTERNAL;
     if ((frame = malloc(reqlen + 16)) == NULL || (*buf = malloc(cap)) == NULL) {
         free(frame);
+        *code = DANEHOP_E_NOMEM;
         *why = "out of memory";
         return NULL;
     }
@@ -280,6 +285,7 @@ static const char *exchange(int fd, const char *req, size_t reqlen, char **buf, 
             }
             cap = cap * 4 > REPLY_MAX + 16 ? REPLY_MAX + 16 : cap * 4;
             if ((more = realloc(*buf, cap)) == NULL) {
+                *code = DANEHOP_E_NOMEM;
                 *why = "out of memory";
                 return NULL;
             }
@@ -293,6 +299,7 @@ static const char *exchange(int fd, const char *req, size_t reqlen, char **buf, 
             *why = n == 0 ? "connection closed before a full reply" : "read error";
             return NULL;
         } else if (wait_for(fd, POLLIN, deadline) != 0) {
+            *code = DANEHOP_E_TIMEOUT;
             *why = "timed out";
             return NULL;
         }
@@ -486,6 +493,7 @@ static const char *ask(const char *addr, long long deadline, const char *req, si
                        size_t *plen, int *conn)
 {
     const char *payload = NULL, *why = "";
+    danehop_error code = DANEHOP_E_INTERNAL;
     int fd, reused, stale = 0, whole = 0;
 
     *buf = NULL;
@@ -495,7 +503,7 @@ static const char *ask(const char *addr, long long deadline, const char *req, si
     for (reused = (fd = kept_take(addr)) >= 0;; reused = 0) {
         if (!reused && (fd = open_trusted(addr, deadline)) < 0)
             return NULL;
-        payload = exchange(fd, req, reqlen, buf, plen, deadline, &why, &stale, &whole);
+        payload = exchange(fd, req, reqlen, buf, plen, deadline, &code, &why, &stale, &whole);
         if (payload != NULL && whole) {
             *conn = fd;
             return payload;
@@ -506,11 +514,10 @@ static const char *ask(const char *addr, long long deadline, const char *req, si
         free(*buf);
         *buf = NULL;
     }
-    if (payload == NULL && strcmp(why, "out of memory") == 0)
-        dh_fail(DANEHOP_E_NOMEM, "out of memory");
+    if (payload == NULL && code == DANEHOP_E_NOMEM)
+        dh_fail(code, "out of memory");
     else if (payload == NULL)
-        dh_fail(strcmp(why, "timed out") == 0 ? DANEHOP_E_TIMEOUT : DANEHOP_E_INTERNAL,
-                "danehopd at %.110s: %s", addr + 5, why);
+        dh_fail(code, "danehopd at %.110s: %s", addr + 5, why);
     return payload;
 }
 
