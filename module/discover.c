@@ -740,6 +740,21 @@ static int cache_key(request *rq, const dh_snap *s)
     return 0;
 }
 
+/* daemon_decides - whether s's danehop.conf sends decisions to a daemon */
+static int daemon_decides(const danehop_ctx *ctx, const dh_snap *s)
+{
+    return s->config && s->config->daemon && !ctx->no_daemon;
+}
+
+/* from_cache - rq's decision from s's cache into *out (NULL if none): 0, or -1 if rq's rule refuses it */
+static int from_cache(danehop_ctx *ctx, dh_snap *s, request *rq, danehop_decision **out)
+{
+    if (cache_key(rq, s) != 0)
+        return -1;
+    *out = dh_snap_cache_get(ctx, s, rq->key, dh_now_ms());
+    return 0;
+}
+
 int danehop_resolve(danehop_ctx *ctx, const char *domain, const char *host, unsigned port,
                     danehop_policy policy, unsigned flags, danehop_decision **out)
 {
@@ -750,7 +765,7 @@ int danehop_resolve(danehop_ctx *ctx, const char *domain, const char *host, unsi
     *out = NULL;
     if (normalise(&rq, domain, host, port, policy, flags) != 0 || (s = current(ctx)) == NULL)
         return -1;
-    if (s->config && s->config->daemon && !ctx->no_daemon) {
+    if (daemon_decides(ctx, s)) {
         /* the daemon decides, with its own configuration; its failure is
          * ours (the shims defer) unless the admin chose a local fallback */
         rc = dh_daemon_decide(s->config->daemon, s->eff.query_ms, rq.domain, rq.host, rq.port, rq.policy,
@@ -765,11 +780,9 @@ int danehop_resolve(danehop_ctx *ctx, const char *domain, const char *host, unsi
             return -1;
         }
     }
-    if (cache_key(&rq, s) != 0) {
-        dh_snap_release(ctx, s);
-        return -1;
-    }
-    if ((*out = dh_snap_cache_get(ctx, s, rq.key, dh_now_ms())) == NULL)
+    if (from_cache(ctx, s, &rq, out) != 0)
+        rc = -1;
+    else if (*out == NULL)
         rc = decide(ctx, s, &rq, out);
     dh_snap_release(ctx, s);
     return rc;
@@ -780,7 +793,6 @@ int dh_resolve_cached(danehop_ctx *ctx, const char *domain, const char *host, un
 {
     request rq;
     dh_snap *s;
-
     int watch;
 
     *out = NULL;
@@ -791,8 +803,8 @@ int dh_resolve_cached(danehop_ctx *ctx, const char *domain, const char *host, un
     pthread_mutex_unlock(&ctx->lock);
     if (watch || normalise(&rq, domain, host, port, policy, flags) != 0 || (s = dh_ctx_acquire(ctx)) == NULL)
         return 0;
-    if (!(s->config && s->config->daemon && !ctx->no_daemon) && cache_key(&rq, s) == 0)
-        *out = dh_snap_cache_get(ctx, s, rq.key, dh_now_ms());
+    if (!daemon_decides(ctx, s))
+        (void) from_cache(ctx, s, &rq, out);
     dh_snap_release(ctx, s);
     return *out != NULL;
 }

@@ -432,6 +432,7 @@ static int small_number(const char *s, unsigned max, unsigned *out)
 static int decision_v1(danehop_ctx *ctx, const map_options *opt, char *key, char *reply, int cached_only)
 {
     char *f[5], *save = NULL, *tok;
+    const char *domain, *host;
     unsigned policy, flags, port;
     danehop_decision *d;
     int n = 0;
@@ -445,9 +446,10 @@ static int decision_v1(danehop_ctx *ctx, const map_options *opt, char *key, char
                  (int) DANEHOP_E_INPUT);
         return 1;
     }
+    domain = strcmp(f[3], "-") ? f[3] : NULL;
+    host = strcmp(f[4], "-") ? f[4] : NULL;
     if (cached_only) {
-        if (!dh_resolve_cached(ctx, strcmp(f[3], "-") ? f[3] : NULL, strcmp(f[4], "-") ? f[4] : NULL, port,
-                               (danehop_policy) policy, flags, &d))
+        if (!dh_resolve_cached(ctx, domain, host, port, (danehop_policy) policy, flags, &d))
             return 0;
         /* logging may block (syslog): only a decision logged already is
          * answered where nothing may wait; its first hand-out is a worker's */
@@ -455,8 +457,7 @@ static int decision_v1(danehop_ctx *ctx, const map_options *opt, char *key, char
             danehop_decision_free(d);
             return 0;
         }
-    } else if (danehop_resolve(ctx, strcmp(f[3], "-") ? f[3] : NULL, strcmp(f[4], "-") ? f[4] : NULL, port,
-                               (danehop_policy) policy, flags, &d) != 0) {
+    } else if (danehop_resolve(ctx, domain, host, port, (danehop_policy) policy, flags, &d) != 0) {
         danehop_error e = danehop_ctx_error_code(ctx);
 
         snprintf(reply, MAP_MAX_REPLY, "%s %d %.1000s", e == DANEHOP_E_INPUT ? "PERM" : "TEMP", (int) e,
