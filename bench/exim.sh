@@ -31,6 +31,12 @@
 #           "daemon = unix:..." (and its log): the decision and the chain
 #           check (verify-v1) both come from the same warm danehopd;
 #           "skipped" if that module is not built
+# and a control:
+#   stand-in  the same transport with DANEHOP_MODULE = bench/stand_in.c
+#           (built here with cc), whose entry points return at once what
+#           danehop's return for this domain and decide nothing: what Exim's
+#           expansions, dlopen and hooks cost, the floor under any module;
+#           "skipped" if it does not build
 # Exim's resolver is the lab's validating resolver (127.53.0.2), danehop's
 # libunbound uses the lab's unbound.conf, as in the tests. The lab (and its
 # resolver) must be up in LABDIR. Per delivery: wall time of the whole
@@ -58,6 +64,14 @@ if [ -f "$DANEHOP_EXIM_CLIENT_MODULE" ]; then kinds="$kinds client"; else
 . "$lab/lab.env"
 . "$top_srcdir/tests/lab/exim.sh"
 at_exit 'rm -rf "$exim_root"'
+
+# the control: a module that decides nothing, where Exim's delivery process
+# (Debian-exim) may read it
+mkdir -p "$exim_root/stand-in" && chmod 755 "$exim_root" "$exim_root/stand-in"
+STAND_IN=$exim_root/stand-in/stand_in.so
+if ${CC:-cc} -shared -fPIC -O2 -o "$STAND_IN" "$top_srcdir/bench/stand_in.c" 2> /dev/null; then
+    kinds="$kinds stand-in"
+else echo "(stand-in transport skipped: bench/stand_in.c does not build with ${CC:-cc})"; fi
 
 smtp_start 127.0.0.41 "$DANEHOP_LAB_DIR/certs/ee.crt" "$DANEHOP_LAB_DIR/certs/ee.key"
 cat > "$exim_root/stock-transport.conf" <<'CONF'
@@ -129,6 +143,19 @@ cpu() { awk '{ s += $3 + $4 } END { if (NR) printf "%.1f", s * 1000 / NR; else p
 ms() { awk -v u="$1" 'BEGIN { if (u == "-") print "-"; else printf "%.1f", u / 1000 }'; }
 diff_ms() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-") print "-"; else printf "%+.1f", (b - a) / 1000 }'; }
 row() { printf '%-34s %10s %10s %12s %14s\n' "$@"; }
+# paired FILE_A FILE_B - the deliveries of one round are made one after the
+# other, so B's time minus A's in the same round cancels what drifts between
+# rounds (the machine's load, the caches): the median of those differences,
+# in ms, and its 95% confidence interval (the order statistics at ranks
+# n/2 -/+ 0.98 sqrt(n), which need no assumption about the distribution)
+paired() {
+    paste -d ' ' "$1" "$2" | awk '{ print ($5 - $1) / 1000 }' | sort -g | awk '{ v[NR] = $1 }
+        END { if (NR < 6) { print "- - -"; exit }
+              lo = int(NR / 2 - 0.98 * sqrt(NR)); hi = int(NR / 2 + 1 + 0.98 * sqrt(NR) + 0.999)
+              if (lo < 1) lo = 1; if (hi > NR) hi = NR
+              m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+              printf "%+.2f %+.2f %+.2f\n", m, v[lo], v[hi] }'
+}
 
 # bench_build TAG EXIM - the transports through one Exim binary
 bench_build() {
@@ -148,10 +175,15 @@ SH
     exim_setup "$tag-daemon"
     echo "daemon = unix:$dd/d.sock" >> "$EX/danehop.conf"
     local ex_daemon=$EX ex_client= n_dd=1 n_cl=0
-    if [ "${kinds% client}" != "$kinds" ]; then
+    if [ "${kinds#* client}" != "$kinds" ]; then
         EXIM_MODULE=$DANEHOP_EXIM_CLIENT_MODULE exim_setup "$tag-client"
         printf 'log = file:%s/danehop.log\ndaemon = unix:%s/d.sock\n' "$EX" "$dd" > "$EX/danehop.conf"
         ex_client=$EX n_dd=2 n_cl=1
+    fi
+    local ex_si=
+    if [ "${kinds% stand-in}" != "$kinds" ]; then
+        EXIM_MODULE=$STAND_IN exim_setup "$tag-stand-in"
+        ex_si=$EX
     fi
 
     by0=$(answered_by_daemon other) vy0=$(verified_by_daemon)
@@ -165,7 +197,7 @@ SH
     # what did happen: every delivery delivered, over DANE, and verified;
     # danehopd decided for the daemon and client transports and verified
     # the client's chains
-    local n_ok_stock n_ok_dh n_ver_dh n_ok_dd n_ver_dd n_ok_cl=0 n_ver_cl=0
+    local n_ok_stock n_ok_dh n_ver_dh n_ok_dd n_ver_dd n_ok_cl=0 n_ver_cl=0 n_ok_si=
     local n_vy=$((vy1 - vy0)) bad=
     local n_by_dd=$((by1 - by0 - n_vy)) # "other" counts the chain checks too
     n_ok_stock=$(grep -c "=> rcpt@direct.example.com .*CV=dane" "$ex_stock/log/mainlog")
@@ -177,22 +209,26 @@ SH
         n_ok_cl=$(grep -c "=> rcpt@direct.example.com " "$ex_client/log/mainlog")
         n_ver_cl=$(grep -c "domain=direct.example.com .*verdict=dane-verified" "$ex_client/danehop.log")
     fi
+    [ -z "$ex_si" ] || n_ok_si=$(grep -c "=> rcpt@direct.example.com .*CV=dane" "$ex_si/log/mainlog")
     echo "deliveries to direct.example.com: stock $n_ok_stock/$((N + 1)) with CV=dane;" \
         "danehop $n_ok_dh/$((N + 1)) delivered, $n_ver_dh verified by danehop;" \
         "through the daemon $n_ok_dd/$((N + 1)) delivered, $n_ver_dd verified by the module;" \
         "$([ -n "$ex_client" ] && echo "client $n_ok_cl/$((N + 1)) delivered, $n_ver_cl verified;")" \
-        "$n_by_dd decided by danehopd, $n_vy chains verified by it"
+        "$n_by_dd decided by danehopd, $n_vy chains verified by it$([ -n "$ex_si" ] &&
+            echo "; stand-in $n_ok_si/$((N + 1)) with CV=dane (Exim's own DANE)")"
+    [ -z "$ex_si" ] || [ "$n_ok_si" = $((N + 1)) ] || bad=1
     for k in "$n_ok_stock" "$n_ok_dh" "$n_ver_dh" "$n_ok_dd" "$n_ver_dd"; do [ "$k" = $((N + 1)) ] || bad=1; done
     [ "$n_by_dd" = $((n_dd * (N + 1))) ] && [ "$n_vy" = $((n_cl * (N + 1))) ] || bad=1
     [ "$n_ok_cl" = $((n_cl * (N + 1))) ] && [ "$n_ver_cl" = $((n_cl * (N + 1))) ] || bad=1
     if [ -n "$bad" ]; then
         echo "(not every delivery went through verified; the figures below mix in failures)"
         tail -3 "$ex_stock/log/mainlog" "$ex_danehop/log/mainlog" "$ex_daemon/log/mainlog" \
-            "$ex_daemon/danehop.log" ${ex_client:+"$ex_client/log/mainlog" "$ex_client/danehop.log"} 2> /dev/null |
+            "$ex_daemon/danehop.log" ${ex_client:+"$ex_client/log/mainlog" "$ex_client/danehop.log"} \
+            ${ex_si:+"$ex_si/log/mainlog"} 2> /dev/null |
             sed 's/^/  /'
     fi
 
-    local sm sp srss scpu dm dp drss dcpu kind label
+    local sm sp srss scpu dm dp drss dcpu kind label pm pq1 pq3
     read -r sm sp _ <<< "$(stats "$exim_root/$tag-stock.times" 1)"
     read -r srss _ _ <<< "$(stats "$exim_root/$tag-stock.times" 2)"
     scpu=$(cpu "$exim_root/$tag-stock.times")
@@ -206,15 +242,20 @@ SH
         danehop) label="danehop transport, in-process" ;;
         daemon) label="danehop transport, warm daemon" ;;
         client) label="client module, warm daemon" ;;
+        stand-in) label="control: stand-in, decides nothing" ;;
         esac
         row "$label" "$(ms "$dm")" "$(ms "$dp")" "$dcpu" "$drss"
         row "  difference to stock" "$(diff_ms "$sm" "$dm")" "$(diff_ms "$sp" "$dp")" \
             "$(awk -v a="$scpu" -v b="$dcpu" 'BEGIN { if (a == "-" || b == "-") print "-"; else printf "%+.1f", b - a }')" \
             "$(awk -v a="$srss" -v b="$drss" 'BEGIN { if (a == "-" || b == "-") print "-"; else printf "%+d", b - a }')"
+        read -r pm pq1 pq3 <<< "$(paired "$exim_root/$tag-stock.times" "$exim_root/$tag-$kind.times")"
+        row "  paired: median, 95% interval" "$pm" "$pq1..$pq3" "" ""
     done
     echo "(wall time of one \"exim -odi\" submission and delivery, $N each, alternating; CPU"
     echo " and max RSS from GNU time over Exim's process tree: max RSS is the largest process,"
-    echo " the delivery's transport process; RSS figures are medians; aims: +1 ms median, +4 MB)"
+    echo " the delivery's transport process; RSS figures are medians; aims: +1 ms median, +4 MB;"
+    echo " \"paired\": the median of each round's difference to stock's delivery in the same round,"
+    echo " and the interval that holds the true median with 95% confidence: more runs narrow it)"
 
     # where the module's share goes: its entry points called as a delivery
     # calls them, in a process with this Exim's libraries loaded
@@ -227,7 +268,7 @@ SH
         # Debian's GnuTLS Exim has libssl loaded too (through its lookup
         # libraries), but never starts it: what counts is Exim's own TLS
         "$bin" -bV 2> /dev/null | grep -q "^Support for:.* OpenSSL" && prestart=yes
-        for kind in $kinds; do
+        for kind in ${kinds% stand-in}; do
             case $kind in
             danehop) echo "module steps, in-process decision:" ;;
             daemon) echo "module steps, decision from the warm daemon:" ;;
