@@ -12,9 +12,9 @@
  *     then per certificate: a 4-octet big-endian length and the DER
  *
  *   sealed against every change (F_SEAL_WRITE, _GROW, _SHRINK, _SEAL), so
- *   that only its creator ever wrote it. It is recorded when the chain
- *   verifies, created (close-on-exec) and made inheritable just before
- *   Exim passes the connection on (hosts_nopass_tls), and found by the exec'd process as
+ *   that only its creator ever wrote it. It is created close-on-exec when
+ *   the chain verifies, made inheritable just before Exim passes the
+ *   connection on (hosts_nopass_tls), and found by the exec'd process as
  *   the one descriptor with those seals and that magic (two such: neither,
  *   find_inherited). It names the peer
  *   (host, address, port) so that it is never applied to another one, and
@@ -53,11 +53,6 @@
 static int seal_fd = -1;
 static int scanned; /* looked for an inherited seal already */
 static int dropped; /* this process connected itself: no inherited seal applies */
-/* the seal made here, not yet in a memfd (made only when the connection is
- * passed on: most deliveries never pass theirs, and a memfd costs its
- * creation and a page of shared memory, a twentieth of the module's share) */
-static char *pending;
-static size_t pending_len;
 
 #if defined(MFD_ALLOW_SEALING) && defined(F_ADD_SEALS)
 #define ALL_SEALS (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE)
@@ -85,7 +80,7 @@ int dh_seal_make(const char *host, const char *address, unsigned port, const uns
                  const size_t *len, size_t n)
 {
     char *seal;
-    int hl;
+    int fd, hl;
     size_t i, size, off;
 
     if (n == 0 || n > DH_SEAL_MAX_CERTS || strchr(host, '\n') || strchr(address, '\n'))
@@ -99,6 +94,7 @@ int dh_seal_make(const char *host, const char *address, unsigned port, const uns
             return -1;
         size += 4 + len[i];
     }
+    /* one write: the seal is made in every verified delivery, used in few */
     if ((seal = malloc(size)) == NULL)
         return -1;
     snprintf(seal, (size_t) hl + 1, MAGIC "%s\n%s\n%u\n%zu\n", host, address, port, n);
@@ -113,32 +109,20 @@ int dh_seal_make(const char *host, const char *address, unsigned port, const uns
     }
     /* an inherited seal not looked for yet is replaced too, not handed on */
     find_inherited();
-    if (seal_fd >= 0)
-        close(seal_fd);
-    seal_fd = -1;
-    free(pending);
-    pending = seal;
-    pending_len = off;
-    scanned = 1; /* our own seal supersedes anything inherited */
-    return 0;
-}
-
-/* materialise - the pending seal into a sealed, close-on-exec memfd (one write): 0, or -1 */
-static int materialise(void)
-{
-    int fd;
-
-    if (pending == NULL)
-        return 0;
-    if ((fd = memfd_create("danehop-seal", MFD_CLOEXEC | MFD_ALLOW_SEALING)) < 0)
+    if ((fd = memfd_create("danehop-seal", MFD_CLOEXEC | MFD_ALLOW_SEALING)) < 0) {
+        free(seal);
         return -1;
-    if (write_all(fd, pending, pending_len) != 0 || fcntl(fd, F_ADD_SEALS, ALL_SEALS) != 0) {
+    }
+    if (write_all(fd, seal, off) != 0 || fcntl(fd, F_ADD_SEALS, ALL_SEALS) != 0) {
+        free(seal);
         close(fd);
         return -1;
     }
-    free(pending);
-    pending = NULL;
+    free(seal);
+    if (seal_fd >= 0)
+        close(seal_fd);
     seal_fd = fd;
+    scanned = 1; /* our own seal supersedes anything inherited */
     return 0;
 }
 
@@ -234,14 +218,13 @@ int dh_seal_make(const char *host, const char *address, unsigned port, const uns
 }
 
 static void find_inherited(void) { (void) scanned; }
-static int materialise(void) { return pending == NULL ? 0 : -1; }
 #endif
 
 int dh_seal_export(void)
 {
     int fl;
 
-    if (materialise() != 0 || seal_fd < 0 || (fl = fcntl(seal_fd, F_GETFD)) < 0)
+    if (seal_fd < 0 || (fl = fcntl(seal_fd, F_GETFD)) < 0)
         return -1;
     return fcntl(seal_fd, F_SETFD, fl & ~FD_CLOEXEC);
 }
@@ -255,8 +238,6 @@ void dh_seal_drop(void)
     if (seal_fd >= 0)
         close(seal_fd);
     seal_fd = -1;
-    free(pending);
-    pending = NULL;
     dropped = 1;
 }
 
@@ -292,8 +273,7 @@ int dh_seal_chain(const char *host, const char *address, unsigned port, unsigned
 
     *n = 0;
     find_inherited();
-    if (materialise() != 0 || seal_fd < 0 || fstat(seal_fd, &sb) != 0 || sb.st_size <= 0 ||
-        sb.st_size > SEAL_MAX)
+    if (seal_fd < 0 || fstat(seal_fd, &sb) != 0 || sb.st_size <= 0 || sb.st_size > SEAL_MAX)
         return -1;
     if ((buf = malloc((size_t) sb.st_size)) == NULL)
         return -1;

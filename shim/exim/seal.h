@@ -27,12 +27,11 @@
 /*
  * dh_seal_make - record der[0..n) (leaf first) as the verified chain of the
  * connection to host [address]:port, replacing any seal this process held.
- * It is kept in memory; dh_seal_export() puts it in the sealed descriptor
- * (close-on-exec until then). Returns 0 or -1.
+ * The descriptor is close-on-exec until dh_seal_export(). Returns 0 or -1.
  */
 int dh_seal_make(const char *host, const char *address, unsigned port, const unsigned char *const *der,
                  const size_t *len, size_t n);
-/* dh_seal_export - let the next exec (Exim's -MC) inherit the seal; -1 if there is none or it cannot be made */
+/* dh_seal_export - let the next exec (Exim's -MC) inherit the seal; -1 if there is none */
 int dh_seal_export(void);
 /* dh_seal_drop - this process opened a connection of its own: forget every seal */
 void dh_seal_drop(void);
