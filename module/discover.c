@@ -780,10 +780,11 @@ int danehop_resolve(danehop_ctx *ctx, const char *domain, const char *host, unsi
             return -1;
         }
     }
+    /* decided here (no daemon, or its local fallback): the daemon's failure is not ours */
     if (from_cache(ctx, s, &rq, out) != 0)
         rc = -1;
-    else if (*out == NULL)
-        rc = decide(ctx, s, &rq, out);
+    else
+        rc = *out != NULL ? 0 : decide(ctx, s, &rq, out);
     dh_snap_release(ctx, s);
     return rc;
 }
