@@ -473,8 +473,11 @@ static int verify_chain(const conn *c, uschar **yield)
              v ? danehop_verdict_reason(v) : "no usable certificate chain");
     danehop_log_line(st.ctx, DANEHOP_LOG_SYSLOG, !ok, line);
     st.verified = ok;
-    if (ok) /* for Exim's continued (-MC) process, should this connection be passed on */
-        dh_seal_make(c->host, c->address, c->port, der, len, n);
+    /* for Exim's continued (-MC) process, should this connection be passed
+     * on; a chain that cannot be sealed leaves no seal of an earlier
+     * handshake to be passed instead: the connection is then not passed */
+    if (ok && dh_seal_make(c->host, c->address, c->port, der, len, n) != 0)
+        dh_seal_drop();
     if (!ok)
         snprintf(out, sizeof(out), "danehop: DANE authentication of %s failed: %s", st.mx,
                  v ? danehop_verdict_reason(v) : "no usable certificate chain");
