@@ -12,32 +12,19 @@ typedef unsigned char uschar;
 
 static uschar empty[] = "", star[] = "*";
 
-int danehop_gate(uschar **yield, int argc, uschar *argv[]);
-int danehop_require_tls(uschar **yield, int argc, uschar *argv[]);
-int danehop_try_dane(uschar **yield, int argc, uschar *argv[]);
-int danehop_sni(uschar **yield, int argc, uschar *argv[]);
-int danehop_event(uschar **yield, int argc, uschar *argv[]);
-int danehop_after_tls(uschar **yield, int argc, uschar *argv[]);
-int danehop_pass(uschar **yield, int argc, uschar *argv[]);
+/* the entry points whose answer is the same for every call */
+#define ANSWER(name, value)                                                                                  \
+    int name(uschar **yield, int argc, uschar *argv[])                                                       \
+    {                                                                                                        \
+        (void) argc, (void) argv;                                                                            \
+        *yield = value;                                                                                      \
+        return 0;                                                                                            \
+    }
 
 /* the HELO name, the fifth argument (danehop-transport.conf's helo_data) */
 int danehop_gate(uschar **yield, int argc, uschar *argv[])
 {
     *yield = argc > 4 ? argv[4] : empty;
-    return 0;
-}
-
-int danehop_require_tls(uschar **yield, int argc, uschar *argv[])
-{
-    (void) argc, (void) argv;
-    *yield = star;
-    return 0;
-}
-
-int danehop_try_dane(uschar **yield, int argc, uschar *argv[])
-{
-    (void) argc, (void) argv;
-    *yield = star;
     return 0;
 }
 
@@ -48,23 +35,8 @@ int danehop_sni(uschar **yield, int argc, uschar *argv[])
     return 0;
 }
 
-int danehop_event(uschar **yield, int argc, uschar *argv[])
-{
-    (void) argc, (void) argv;
-    *yield = empty;
-    return 0;
-}
-
-int danehop_after_tls(uschar **yield, int argc, uschar *argv[])
-{
-    (void) argc, (void) argv;
-    *yield = empty;
-    return 0;
-}
-
-int danehop_pass(uschar **yield, int argc, uschar *argv[])
-{
-    (void) argc, (void) argv;
-    *yield = empty;
-    return 0;
-}
+ANSWER(danehop_require_tls, star)
+ANSWER(danehop_try_dane, star)
+ANSWER(danehop_event, empty)
+ANSWER(danehop_after_tls, empty)
+ANSWER(danehop_pass, empty)
