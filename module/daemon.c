@@ -361,10 +361,9 @@ static int same_name(const char *got, const char *asked)
  * have closed the number and opened something else on it: then it is
  * forgotten, not closed) and has nothing waiting. A failed or partial
  * exchange, bytes after a reply or a reply its caller refuses (kept_back)
- * closes it,
- * so a late or stray reply never answers a later request. One per
- * process, taken by one thread at a time (the others open their own); a
- * forked child closes its copy.
+ * closes it, so a late or stray reply never answers a later request. One
+ * per process, taken by one thread at a time (the others open their own);
+ * a forked child closes its copy.
  */
 static pthread_mutex_t kept_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct {
@@ -586,7 +585,7 @@ int dh_daemon_verify(const char *addr, unsigned timeout_ms, const danehop_host *
     char *buf;
     size_t plen;
     dh_buf req;
-    int rc, conn = -1;
+    int rc, conn;
 
     *out = NULL;
     /* room past the bound: running out of it then means out of memory */
