@@ -53,6 +53,7 @@ export DANEHOP="$build/shim/cli/danehop"
 DANEHOP_EXIM_MODULE=$build/shim/exim/.libs/danehop_exim.so
 DANEHOP_EXIM_CLIENT_MODULE=$build/shim/exim/.libs/danehop_exim_client.so
 kinds="danehop daemon" # beside stock
+has() { case " $kinds " in *" $1 "*) return 0 ;; esac; return 1; }
 if [ -f "$DANEHOP_EXIM_CLIENT_MODULE" ]; then kinds="$kinds client"; else
     echo "(client transport skipped: $DANEHOP_EXIM_CLIENT_MODULE is not built)"; fi
 
@@ -175,13 +176,13 @@ SH
     exim_setup "$tag-daemon"
     echo "daemon = unix:$dd/d.sock" >> "$EX/danehop.conf"
     local ex_daemon=$EX ex_client= n_dd=1 n_cl=0
-    if [ "${kinds#* client}" != "$kinds" ]; then
+    if has client; then
         EXIM_MODULE=$DANEHOP_EXIM_CLIENT_MODULE exim_setup "$tag-client"
         printf 'log = file:%s/danehop.log\ndaemon = unix:%s/d.sock\n' "$EX" "$dd" > "$EX/danehop.conf"
         ex_client=$EX n_dd=2 n_cl=1
     fi
     local ex_si=
-    if [ "${kinds% stand-in}" != "$kinds" ]; then
+    if has stand-in; then
         EXIM_MODULE=$STAND_IN exim_setup "$tag-stand-in"
         ex_si=$EX
     fi
@@ -228,7 +229,7 @@ SH
             sed 's/^/  /'
     fi
 
-    local sm sp srss scpu dm dp drss dcpu kind label pm pq1 pq3
+    local sm sp srss scpu dm dp drss dcpu kind label pm plo phi
     read -r sm sp _ <<< "$(stats "$exim_root/$tag-stock.times" 1)"
     read -r srss _ _ <<< "$(stats "$exim_root/$tag-stock.times" 2)"
     scpu=$(cpu "$exim_root/$tag-stock.times")
@@ -248,8 +249,8 @@ SH
         row "  difference to stock" "$(diff_ms "$sm" "$dm")" "$(diff_ms "$sp" "$dp")" \
             "$(awk -v a="$scpu" -v b="$dcpu" 'BEGIN { if (a == "-" || b == "-") print "-"; else printf "%+.1f", b - a }')" \
             "$(awk -v a="$srss" -v b="$drss" 'BEGIN { if (a == "-" || b == "-") print "-"; else printf "%+d", b - a }')"
-        read -r pm pq1 pq3 <<< "$(paired "$exim_root/$tag-stock.times" "$exim_root/$tag-$kind.times")"
-        row "  paired: median, 95% interval" "$pm" "$pq1..$pq3" "" ""
+        read -r pm plo phi <<< "$(paired "$exim_root/$tag-stock.times" "$exim_root/$tag-$kind.times")"
+        row "  paired: median, 95% interval" "$pm" "$plo..$phi" "" ""
     done
     echo "(wall time of one \"exim -odi\" submission and delivery, $N each, alternating; CPU"
     echo " and max RSS from GNU time over Exim's process tree: max RSS is the largest process,"
@@ -268,8 +269,9 @@ SH
         # Debian's GnuTLS Exim has libssl loaded too (through its lookup
         # libraries), but never starts it: what counts is Exim's own TLS
         "$bin" -bV 2> /dev/null | grep -q "^Support for:.* OpenSSL" && prestart=yes
-        for kind in ${kinds% stand-in}; do
+        for kind in $kinds; do
             case $kind in
+            stand-in) continue ;; # it has no steps of its own
             danehop) echo "module steps, in-process decision:" ;;
             daemon) echo "module steps, decision from the warm daemon:" ;;
             client) echo "module steps, client module (decision and chain check from the warm daemon):" ;;
