@@ -21,6 +21,22 @@ static pthread_mutex_t parse_lock = PTHREAD_MUTEX_INITIALIZER;
 void dh_ub_lock(void) { pthread_mutex_lock(&parse_lock); }
 void dh_ub_unlock(void) { pthread_mutex_unlock(&parse_lock); }
 
+/*
+ * created - ub_ctx_create() under the lock: it takes libunbound's global
+ * log lock (log_init), which has no fork handler, so a child forked while
+ * another thread was in it waited for ever in its own first ub_ctx_create
+ * (test_fork, under load). context.c takes this lock around fork().
+ */
+static struct ub_ctx *created(void)
+{
+    struct ub_ctx *ub;
+
+    dh_ub_lock();
+    ub = ub_ctx_create();
+    dh_ub_unlock();
+    return ub;
+}
+
 /* one_file_ok - a regular file of bounded size: nothing else may reach the parser */
 static int one_file_ok(const char *path, const char *what, char *err, size_t errlen)
 {
@@ -233,7 +249,7 @@ static int add_upstream(struct ub_ctx *ub, const dh_settings *s, char *err, size
 
 struct ub_ctx *dh_ub_new(const dh_settings *s, char *err, size_t errlen)
 {
-    struct ub_ctx *ub = ub_ctx_create();
+    struct ub_ctx *ub = created();
     int r;
 
     if (ub == NULL) {
@@ -277,7 +293,7 @@ int dh_ub_check_conf(const char *path, char *err, size_t errlen)
 
     if (conf_file_ok(path, err, errlen) != 0)
         return -1;
-    if ((ub = ub_ctx_create()) == NULL) {
+    if ((ub = created()) == NULL) {
         snprintf(err, errlen, "cannot create a libunbound context (out of memory?)");
         return -1;
     }

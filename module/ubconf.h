@@ -29,7 +29,8 @@
  *   be a regular file of at most DH_UNBOUND_CONF_MAX bytes before it is
  *   handed over, and so must every file its include: lines name (at most 4
  *   deep); parsing is serialised by one process-wide lock
- *   (dh_ub_lock, also taken around fork() by context.c).
+ *   (dh_ub_lock, also taken around fork() by context.c), and so is
+ *   creating a context, which takes libunbound's own global log lock.
  *
  *   dh_ub_check() builds the context and throws it away: settings that
  *   pass it work at the first lookup. dh_ub_check_conf() checks one
