@@ -44,6 +44,17 @@
  *   A single socket per resolver; at most PROBE_SLOTS questions remembered,
  *   a newer one replacing the oldest (its late answer is then ignored).
  *   Nothing here blocks, and nothing here can fail a decision.
+ *
+ *   The time an answer took is kept (dh_probe_near): hints hide round
+ *   trips, but every hint's answer is validated, and when the forwarder
+ *   answers at once the validator checks the same signatures twice, for
+ *   the hint and for its own question in flight beside it (Debian's
+ *   libunbound validates with nettle: 0.23 to 0.31 ms per ECDSA P-256
+ *   signature). Against the lab's local resolver, its answers cached, a
+ *   fresh seed decision checked 20 to 24 signatures with every hint, 13
+ *   with none, and 15 with hints only in the first round (before any
+ *   answer's time is known): 14.6 to 16.1 ms instead of 17.9 to 18.7 ms.
+ *   A forger who answers the probe at once only turns the hints off.
  */
 #include "chainprobe.h"
 
@@ -54,7 +65,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <stdatomic.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "name.h"
@@ -69,12 +82,22 @@ struct dh_probe {
     pthread_mutex_t lock;
     int fd;
     unsigned next;
+    atomic_llong rtt_us; /* the last answer's, -1 before any */
     struct {
         unsigned id; /* 0x10000 when the slot is empty */
         int qtype;
+        long long sent_us;
         char name[DH_NAME_BUF];
     } out[PROBE_SLOTS];
 };
+
+static long long now_us(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long) ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
 
 dh_probe *dh_probe_new(const char *forwarder)
 {
@@ -94,6 +117,7 @@ dh_probe *dh_probe_new(const char *forwarder)
     }
     for (i = 0; i < PROBE_SLOTS; i++)
         p->out[i].id = 0x10000;
+    atomic_init(&p->rtt_us, -1);
     return p;
 }
 
@@ -216,6 +240,7 @@ void dh_probe_ask(dh_probe *p, const char *name, int qtype)
     if (send(p->fd, q, 12 + n + 4, MSG_DONTWAIT) == (ssize_t) (12 + n + 4)) {
         p->out[p->next].id = id;
         p->out[p->next].qtype = qtype;
+        p->out[p->next].sent_us = now_us();
         strcpy(p->out[p->next].name, name);
         p->next = (p->next + 1) % PROBE_SLOTS;
     }
@@ -301,9 +326,20 @@ int dh_probe_take(dh_probe *p, dh_probe_answer *a)
         r = dh_probe_parse(buf, (size_t) got, p->out[i].id, p->out[i].name, p->out[i].qtype, a);
         if (r >= 0) {
             p->out[i].id = 0x10000; /* one answer per question */
+            atomic_store(&p->rtt_us, now_us() - p->out[i].sent_us);
             break;
         }
     }
     pthread_mutex_unlock(&p->lock);
     return r > 0;
+}
+
+int dh_probe_near(const dh_probe *p)
+{
+    long long rtt;
+
+    if (p == NULL)
+        return 0;
+    rtt = atomic_load(&((dh_probe *) p)->rtt_us);
+    return rtt >= 0 && rtt < DH_PROBE_NEAR_US;
 }

@@ -13,6 +13,7 @@
  *   int dh_probe_fd(const dh_probe *p);
  *   void dh_probe_ask(dh_probe *p, const char *name, int qtype);
  *   int dh_probe_take(dh_probe *p, dh_probe_answer *a);
+ *   int dh_probe_near(const dh_probe *p);
  *   int dh_probe_parse(const uint8_t *pkt, size_t len, unsigned id,
  *                      const char *qname, int qtype, dh_probe_answer *a);
  *
@@ -31,6 +32,8 @@
 #include "name.h"
 
 #define DH_PROBE_MX 16 /* exchanges read from an MX answer, at most */
+/* an answer faster than this: the forwarder has it cached, hints cost more than they save */
+#define DH_PROBE_NEAR_US 2000
 
 typedef struct dh_probe dh_probe;
 
@@ -59,6 +62,8 @@ void dh_probe_ask(dh_probe *p, const char *name, int qtype);
  * use, -1 when nothing more is waiting
  */
 int dh_probe_take(dh_probe *p, dh_probe_answer *a);
+/* dh_probe_near - whether the last answer came back within DH_PROBE_NEAR_US (0 before any, or p NULL) */
+int dh_probe_near(const dh_probe *p);
 /* dh_probe_parse - what pkt shows when it answers id/qname/qtype/IN; 1, 0 or -1 (not it) */
 int dh_probe_parse(const uint8_t *pkt, size_t len, unsigned id, const char *qname, int qtype,
                    dh_probe_answer *a);

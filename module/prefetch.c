@@ -7,7 +7,7 @@
  *   #include "prefetch.h"
  *
  *   void dh_prefetch_question(struct ub_ctx *ub, dh_probe *probe, const char *name, int qtype);
- *   void dh_prefetch_answer(struct ub_ctx *ub, const struct ub_result *res);
+ *   void dh_prefetch_answer(struct ub_ctx *ub, dh_probe *probe, const struct ub_result *res);
  *   void dh_prefetch_chain(struct ub_ctx *ub, const dh_chain *chain);
  *   void dh_prefetch_probe(struct ub_ctx *ub, dh_probe *probe, const dh_probe_answer *a);
  *
@@ -40,6 +40,11 @@
  *   libunbound's own walk finds each next hop cached; the exchanges an MX
  *   probe shows have what the next round asks of them asked at once
  *   (dh_prefetch_probe). Only names come from a probe, never an answer.
+ *
+ *   None of it when the probe's last answer came back within
+ *   DH_PROBE_NEAR_US (chainprobe.c, dh_probe_near): a forwarder that
+ *   answers from its cache at once leaves no round trip to hide, and every
+ *   hint's answer costs the validator signature checks.
  *
  * BUGS
  *   Hints are bounded (HINT_MAX_LABELS ancestors per name), so a name
@@ -210,6 +215,9 @@ void dh_prefetch_question(struct ub_ctx *ub, dh_probe *probe, const char *name, 
         if (probe_budget > 0)
             probe_budget--;
     }
+    /* the probe still goes: its answer's time says whether hints pay */
+    if (dh_probe_near(probe))
+        return;
     if (qtype == QT_A)
         host(ub, name, 0);
     else
@@ -311,9 +319,9 @@ static void hint_answer(void *data, int err, struct ub_result *res)
     ub_resolve_free(res);
 }
 
-void dh_prefetch_answer(struct ub_ctx *ub, const struct ub_result *res)
+void dh_prefetch_answer(struct ub_ctx *ub, dh_probe *probe, const struct ub_result *res)
 {
-    if (ub != NULL)
+    if (ub != NULL && !dh_probe_near(probe))
         chase(ub, res, 1);
 }
 
@@ -321,7 +329,7 @@ void dh_prefetch_probe(struct ub_ctx *ub, dh_probe *probe, const dh_probe_answer
 {
     size_t i;
 
-    if (ub == NULL || a == NULL)
+    if (ub == NULL || a == NULL || dh_probe_near(probe))
         return;
     probe_budget = PROBE_HINTS;
     if (a->qtype == QT_A) {

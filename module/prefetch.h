@@ -6,7 +6,7 @@
  *   #include "prefetch.h"
  *
  *   void dh_prefetch_question(struct ub_ctx *ub, dh_probe *probe, const char *name, int qtype);
- *   void dh_prefetch_answer(struct ub_ctx *ub, const struct ub_result *res);
+ *   void dh_prefetch_answer(struct ub_ctx *ub, dh_probe *probe, const struct ub_result *res);
  *   void dh_prefetch_chain(struct ub_ctx *ub, const dh_chain *chain);
  *   void dh_prefetch_probe(struct ub_ctx *ub, dh_probe *probe, const dh_probe_answer *a);
  *
@@ -21,7 +21,8 @@
  *   shows, asks for every hop of a chain at once (dh_prefetch_chain) or,
  *   for an MX answer, what the next round will ask of every exchange.
  *   Their answers are validated by libunbound like any other and never
- *   read by a decision; a failure changes nothing.
+ *   read by a decision; a failure changes nothing. No hint leaves while
+ *   the probe's last answer came back at once (dh_probe_near).
  */
 #ifndef DANEHOP_PREFETCH_H
 #define DANEHOP_PREFETCH_H
@@ -32,7 +33,7 @@ struct ub_ctx;
 struct ub_result;
 
 void dh_prefetch_question(struct ub_ctx *ub, dh_probe *probe, const char *name, int qtype);
-void dh_prefetch_answer(struct ub_ctx *ub, const struct ub_result *res);
+void dh_prefetch_answer(struct ub_ctx *ub, dh_probe *probe, const struct ub_result *res);
 void dh_prefetch_chain(struct ub_ctx *ub, const dh_chain *chain);
 void dh_prefetch_probe(struct ub_ctx *ub, dh_probe *probe, const dh_probe_answer *a);
 

@@ -185,7 +185,7 @@ static void callback(void *data, int err, struct ub_result *res)
     dh_resolver *r = t->res;
     dh_batch *b;
 
-    dh_prefetch_answer(r->ub, err == 0 ? res : NULL);
+    dh_prefetch_answer(r->ub, r->probe, err == 0 ? res : NULL);
     pthread_mutex_lock(&r->qlock);
     if ((b = t->batch) == NULL) {
         /* orphaned: the batch gave up on this answer; it stays parked on

@@ -1,9 +1,14 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: BSD-2-Clause
 """probe_forger.py - an on-path attacker that answers danehop's chain probe
-(module/chainprobe.c) at once and relays everything else.
+(module/chainprobe.c) and relays everything else.
 
-    probe_forger.py LISTEN-ADDR UPSTREAM-ADDR LOGFILE PIDFILE
+    probe_forger.py LISTEN-ADDR UPSTREAM-ADDR LOGFILE PIDFILE [DELAY-MS]
+
+The forged answer leaves DELAY-MS (default 0) after the question: danehop
+sends hints only after a probe answer that took 2 ms or more (an answer at
+once says the forwarder has the names cached), so an attacker who wants his
+names asked must wait that long.
 
 libunbound's own questions carry EDNS (an OPT record); the probe's raw
 question does not. Every question without EDNS gets a forged answer, sent
@@ -25,6 +30,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from dnsrelay import ask, listen_udp, question  # noqa: E402
 
 listen, upstream, logfile, pidfile = sys.argv[1:5]
+delay = float(sys.argv[5]) / 1000 if len(sys.argv) > 5 else 0.0
 log_lock = threading.Lock()
 
 
@@ -65,7 +71,10 @@ while True:
     except (IndexError, struct.error):
         continue
     if arcount == 0 and qtype in (1, 15):
-        s.sendto(forged(q, name, qtype, end), peer)
+        if delay > 0:
+            threading.Timer(delay, s.sendto, args=(forged(q, name, qtype, end), peer)).start()
+        else:
+            s.sendto(forged(q, name, qtype, end), peer)
         with log_lock, open(logfile, "a") as f:
             f.write("forged %s %d\n" % (name, qtype))
         continue

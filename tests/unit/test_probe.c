@@ -254,10 +254,13 @@ int main(void)
     is_int((int) qtype, 1, "an address question");
     ok((q[2] & 0x01) && !(q[2] & 0x80), "a query with recursion desired");
 
-    /* a forged answer first: another ID, then another question */
+    /* a forged answer first: another ID, then another question; all of
+     * them late, as from a forwarder that has to ask on (a quick answer
+     * turns the hints below off: dh_probe_near) */
     {
         size_t len = answer(q, (size_t) n, a);
 
+        usleep(DH_PROBE_NEAR_US + 5000);
         a[0] ^= 0x5a;
         sendto(fake, a, len, 0, (struct sockaddr *) &sa, salen);
         a[0] ^= 0x5a;
@@ -285,6 +288,7 @@ int main(void)
         }
         is_int(shown, 1, "one answer shows the chain");
         is_int(ignored, 3, "the forged ID, the forged question and the replay are ignored");
+        ok(!dh_probe_near(p), "an answer that took longer than %d us: hints pay", DH_PROBE_NEAR_US);
     }
     is_int((int) pa->chain.n, (int) NCHAIN, "the whole chain, hop by hop");
     for (i = 0; i < pa->chain.n && i < NCHAIN; i++)
@@ -459,6 +463,46 @@ int main(void)
         }
         ok(seen("ex.u0", 5) && !seen("n1.z1.u9", 5) && !seen("_25._tcp.n1.z1.u9", 52) && !seen("u9", 43),
            "hostile MX: an exchange's alias is not chased from a probe's hint");
+    }
+
+    /* a forwarder that answers at once has the names cached: a hint would
+     * only have the validator check the same signatures twice. The probe
+     * still asks (its next answer's time decides again); nothing else. */
+    {
+        dh_probe *p2 = dh_probe_new(fwd);
+        struct pollfd pfd = {.fd = dh_probe_fd(p2), .events = POLLIN};
+        uint8_t q2[512];
+        ssize_t n2;
+
+        ok(p2 != NULL && !dh_probe_near(p2), "near: unknown before an answer");
+        dh_probe_ask(p2, "mx.chain5.example.com", 1);
+        n2 = recvfrom(fake, q2, sizeof(q2), 0, (struct sockaddr *) &sa, &salen);
+        if (n2 > 12)
+            sendto(fake, a, answer(q2, (size_t) n2, a), 0, (struct sockaddr *) &sa, salen);
+        ok(poll(&pfd, 1, 2000) == 1 && dh_probe_take(p2, pa) == 1, "near: the chain shown");
+        ok(dh_probe_near(p2), "near: an answer at once");
+        nseen = 0;
+        dh_prefetch_question(ub, p, "far.example.org", 1);
+        dh_prefetch_question(ub, p2, "near.example.org", 1);
+        collect(fake, 1500);
+        ok(seen("far.example.org", 43) && seen("_25._tcp.far.example.org", 52),
+           "far: a host's zone keys and TLSA asked with its question");
+        ok(seen("near.example.org", 1) != 0, "near: the probe still asks");
+        ok(!seen("near.example.org", 43) && !seen("near.example.org", 48) &&
+               !seen("_25._tcp.near.example.org", 52),
+           "near: no zone key or TLSA hint");
+        nseen = 0;
+        pa->qtype = 15;
+        pa->nmx = 1;
+        snprintf(pa->mx[0], sizeof(pa->mx[0]), "%s", "mx.near.example.org");
+        dh_prefetch_probe(ub, p2, pa);
+        collect(fake, 1500);
+        /* (libunbound's retries of earlier questions reach the fake too) */
+        ok(!seen("mx.near.example.org", 1) && !seen("mx.near.example.org", 28) &&
+               !seen("mx.near.example.org", 5) && !seen("_25._tcp.mx.near.example.org", 52) &&
+               !seen("near.example.org", 43),
+           "near: an MX answer asks nothing ahead of its round");
+        dh_probe_free(p2);
     }
 
     /* fork: a child (an Exim delivery process) drops its parent's resolver;
