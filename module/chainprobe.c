@@ -54,12 +54,18 @@
  *   fresh seed decision checked 20 to 24 signatures with every hint, 13
  *   with none, and 15 with hints only in the first round (before any
  *   answer's time is known): 14.6 to 16.1 ms instead of 17.9 to 18.7 ms.
- *   A forger who answers the probe at once only turns the hints off.
+ *   The time is one per probe (so per resolver, shared by danehopd's
+ *   threads), taken when the answer is read, which can only make it
+ *   longer: a busy thread errs towards sending hints, as before. It stays
+ *   until the next probe answer, and a name is probed once in ten
+ *   minutes (prefetch.c). A forger on the path who answers the probe at
+ *   once only turns the hints off, as dropping its packets would.
  */
 #include "chainprobe.h"
 
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,7 +88,7 @@ struct dh_probe {
     pthread_mutex_t lock;
     int fd;
     unsigned next;
-    atomic_llong rtt_us; /* the last answer's, -1 before any */
+    _Atomic int rtt_us; /* the last answer's, -1 before any */
     struct {
         unsigned id; /* 0x10000 when the slot is empty */
         int qtype;
@@ -326,7 +332,9 @@ int dh_probe_take(dh_probe *p, dh_probe_answer *a)
         r = dh_probe_parse(buf, (size_t) got, p->out[i].id, p->out[i].name, p->out[i].qtype, a);
         if (r >= 0) {
             p->out[i].id = 0x10000; /* one answer per question */
-            atomic_store(&p->rtt_us, now_us() - p->out[i].sent_us);
+            long long rtt = now_us() - p->out[i].sent_us;
+
+            atomic_store(&p->rtt_us, rtt > INT_MAX ? INT_MAX : (int) rtt);
             break;
         }
     }
@@ -336,10 +344,10 @@ int dh_probe_take(dh_probe *p, dh_probe_answer *a)
 
 int dh_probe_near(const dh_probe *p)
 {
-    long long rtt;
+    int rtt;
 
     if (p == NULL)
         return 0;
-    rtt = atomic_load(&((dh_probe *) p)->rtt_us);
+    rtt = atomic_load(&p->rtt_us);
     return rtt >= 0 && rtt < DH_PROBE_NEAR_US;
 }

@@ -41,10 +41,11 @@
  *   probe shows have what the next round asks of them asked at once
  *   (dh_prefetch_probe). Only names come from a probe, never an answer.
  *
- *   None of it when the probe's last answer came back within
- *   DH_PROBE_NEAR_US (chainprobe.c, dh_probe_near): a forwarder that
- *   answers from its cache at once leaves no round trip to hide, and every
- *   hint's answer costs the validator signature checks.
+ *   No new hint (from a question, an answer or a probe answer) while the
+ *   probe's last answer came back within DH_PROBE_NEAR_US (chainprobe.c,
+ *   dh_probe_near): a forwarder that answers from its cache at once leaves
+ *   no round trip to hide, and every hint's answer costs the validator
+ *   signature checks. The chase of a hint already in flight goes on.
  *
  * BUGS
  *   Hints are bounded (HINT_MAX_LABELS ancestors per name), so a name
@@ -215,7 +216,8 @@ void dh_prefetch_question(struct ub_ctx *ub, dh_probe *probe, const char *name, 
         if (probe_budget > 0)
             probe_budget--;
     }
-    /* the probe still goes: its answer's time says whether hints pay */
+    /* the probe still goes (for a name not probed in the last HINT_TTL
+     * seconds): its answer's time says again whether hints pay */
     if (dh_probe_near(probe))
         return;
     if (qtype == QT_A)

@@ -21,8 +21,9 @@
  *   shows, asks for every hop of a chain at once (dh_prefetch_chain) or,
  *   for an MX answer, what the next round will ask of every exchange.
  *   Their answers are validated by libunbound like any other and never
- *   read by a decision; a failure changes nothing. No hint leaves while
- *   the probe's last answer came back at once (dh_probe_near).
+ *   read by a decision; a failure changes nothing. No new hint leaves
+ *   from a question, an answer or a probe answer while the probe's last
+ *   answer came back at once (dh_probe_near).
  */
 #ifndef DANEHOP_PREFETCH_H
 #define DANEHOP_PREFETCH_H

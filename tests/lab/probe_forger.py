@@ -6,9 +6,9 @@
     probe_forger.py LISTEN-ADDR UPSTREAM-ADDR LOGFILE PIDFILE [DELAY-MS]
 
 The forged answer leaves DELAY-MS (default 0) after the question: danehop
-sends hints only after a probe answer that took 2 ms or more (an answer at
-once says the forwarder has the names cached), so an attacker who wants his
-names asked must wait that long.
+hints the names a probe answer shows only when that answer took 2 ms or
+more (an answer at once says the forwarder has the names cached), so an
+attacker who wants his names asked must wait that long.
 
 libunbound's own questions carry EDNS (an OPT record); the probe's raw
 question does not. Every question without EDNS gets a forged answer, sent

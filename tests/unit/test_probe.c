@@ -472,15 +472,38 @@ int main(void)
         dh_probe *p2 = dh_probe_new(fwd);
         struct pollfd pfd = {.fd = dh_probe_fd(p2), .events = POLLIN};
         uint8_t q2[512];
-        ssize_t n2;
+        int tries, shown = 0;
 
         ok(p2 != NULL && !dh_probe_near(p2), "near: unknown before an answer");
-        dh_probe_ask(p2, "mx.chain5.example.com", 1);
-        n2 = recvfrom(fake, q2, sizeof(q2), 0, (struct sockaddr *) &sa, &salen);
-        if (n2 > 12)
-            sendto(fake, a, answer(q2, (size_t) n2, a), 0, (struct sockaddr *) &sa, salen);
-        ok(poll(&pfd, 1, 2000) == 1 && dh_probe_take(p2, pa) == 1, "near: the chain shown");
-        ok(dh_probe_near(p2), "near: an answer at once");
+        /* "at once" is within DH_PROBE_NEAR_US of reading it; a test
+         * process kept from the CPU that long tries again */
+        for (tries = 0; tries < 3 && !dh_probe_near(p2); tries++) {
+            char qn[300];
+            unsigned qt = 0;
+            ssize_t n2 = -1;
+            int k;
+
+            /* libunbound's retries of earlier questions wait at the fake:
+             * read them first, or the time they take counts as the probe's */
+            while (recv(fake, q2, sizeof(q2), MSG_DONTWAIT) >= 0)
+                ;
+            dh_probe_ask(p2, "mx.chain5.example.com", 1);
+            /* the probe's question (no EDNS), not one of libunbound's retries */
+            for (k = 0; k < 50; k++) {
+                n2 = recvfrom(fake, q2, sizeof(q2), 0, (struct sockaddr *) &sa, &salen);
+                if (n2 <= 12)
+                    continue;
+                question(q2, (size_t) n2, qn, sizeof(qn), &qt);
+                if (qt == 1 && strcmp(qn, "mx.chain5.example.com") == 0 && q2[10] == 0 && q2[11] == 0)
+                    break;
+            }
+            if (k < 50)
+                sendto(fake, a, answer(q2, (size_t) n2, a), 0, (struct sockaddr *) &sa, salen);
+            if (poll(&pfd, 1, 2000) == 1 && dh_probe_take(p2, pa) == 1)
+                shown++;
+        }
+        ok(shown > 0, "near: the chain shown");
+        ok(dh_probe_near(p2), "near: an answer at once (in %d tries)", tries);
         nseen = 0;
         dh_prefetch_question(ub, p, "far.example.org", 1);
         dh_prefetch_question(ub, p2, "near.example.org", 1);
@@ -496,7 +519,9 @@ int main(void)
         pa->nmx = 1;
         snprintf(pa->mx[0], sizeof(pa->mx[0]), "%s", "mx.near.example.org");
         dh_prefetch_probe(ub, p2, pa);
+        dh_prefetch_question(ub, p, "far2.example.org", 1); /* the control, in the same window */
         collect(fake, 1500);
+        ok(seen("far2.example.org", 43) != 0, "far: asked in the same window");
         /* (libunbound's retries of earlier questions reach the fake too) */
         ok(!seen("mx.near.example.org", 1) && !seen("mx.near.example.org", 28) &&
                !seen("mx.near.example.org", 5) && !seen("_25._tcp.mx.near.example.org", 52) &&
