@@ -67,11 +67,11 @@
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
-#include <stdatomic.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -331,9 +331,9 @@ int dh_probe_take(dh_probe *p, dh_probe_answer *a)
             continue;
         r = dh_probe_parse(buf, (size_t) got, p->out[i].id, p->out[i].name, p->out[i].qtype, a);
         if (r >= 0) {
-            p->out[i].id = 0x10000; /* one answer per question */
             long long rtt = now_us() - p->out[i].sent_us;
 
+            p->out[i].id = 0x10000; /* one answer per question */
             atomic_store(&p->rtt_us, rtt > INT_MAX ? INT_MAX : (int) rtt);
             break;
         }
