@@ -27,6 +27,10 @@
  *   A warm process must not pay for hints it no longer needs: a small
  *   table remembers, per libunbound context, which names were hinted in
  *   the last HINT_TTL seconds. Collisions only cost a hint or skip one.
+ *   A context is known by its address and the table's epoch, which
+ *   dh_prefetch_forget() moves on when one is deleted: a new context at
+ *   a freed one's address (danehopd's reload) starts with an empty cache
+ *   and must send its hints again.
  *
  *   The CNAME target of an answer (dh_prefetch_answer) is hinted as soon
  *   as the CNAME question is answered, while libunbound still follows the
@@ -55,6 +59,7 @@
 
 #include <ctype.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdint.h>
 #include <string.h>
@@ -89,6 +94,9 @@
 static _Thread_local int probe_budget = -1;
 
 static pthread_mutex_t hint_lock = PTHREAD_MUTEX_INITIALIZER;
+/* unsigned int, not 64 bits: no libatomic on 32-bit ports; a wrap after
+ * 2^32 deletions costs at most a skipped hint */
+static _Atomic unsigned hint_epoch;
 static struct {
     uint64_t key;
     time_t when;
@@ -96,7 +104,8 @@ static struct {
 
 static uint64_t name_key(const struct ub_ctx *ub, const char *name, int qtype)
 {
-    uint64_t h = 1469598103934665603ULL ^ (uint64_t) (uintptr_t) ub ^ ((uint64_t) qtype << 48);
+    uint64_t h = 1469598103934665603ULL ^ (uint64_t) (uintptr_t) ub ^ ((uint64_t) qtype << 48) ^
+                 ((uint64_t) atomic_load_explicit(&hint_epoch, memory_order_relaxed) << 17);
 
     for (; *name; name++) {
         h ^= (unsigned char) tolower((unsigned char) *name);
@@ -349,3 +358,5 @@ void dh_prefetch_probe(struct ub_ctx *ub, dh_probe *probe, const dh_probe_answer
     }
     probe_budget = -1;
 }
+
+void dh_prefetch_forget(void) { atomic_fetch_add_explicit(&hint_epoch, 1, memory_order_relaxed); }

@@ -9,6 +9,8 @@
  *   void dh_prefetch_answer(struct ub_ctx *ub, dh_probe *probe, const struct ub_result *res);
  *   void dh_prefetch_chain(struct ub_ctx *ub, const dh_chain *chain);
  *   void dh_prefetch_probe(struct ub_ctx *ub, dh_probe *probe, const dh_probe_answer *a);
+void dh_prefetch_forget(void);
+ *   void dh_prefetch_forget(void);
  *
  * DESCRIPTION
  *   Hints that warm libunbound's cache before its validator needs them:
@@ -23,7 +25,9 @@
  *   Their answers are validated by libunbound like any other and never
  *   read by a decision; a failure changes nothing. No new hint leaves
  *   from a question, an answer or a probe answer while the probe's last
- *   answer came back at once (dh_probe_near).
+ *   answer came back at once (dh_probe_near). dh_prefetch_forget(),
+ *   called when a context is deleted, forgets every name hinted so far:
+ *   the next context may have the deleted one's address, but not its cache.
  */
 #ifndef DANEHOP_PREFETCH_H
 #define DANEHOP_PREFETCH_H
@@ -37,5 +41,6 @@ void dh_prefetch_question(struct ub_ctx *ub, dh_probe *probe, const char *name, 
 void dh_prefetch_answer(struct ub_ctx *ub, dh_probe *probe, const struct ub_result *res);
 void dh_prefetch_chain(struct ub_ctx *ub, const dh_chain *chain);
 void dh_prefetch_probe(struct ub_ctx *ub, dh_probe *probe, const dh_probe_answer *a);
+void dh_prefetch_forget(void);
 
 #endif

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "chainprobe.h"
+#include "prefetch.h"
 #include "transport.h"
 #include "ubconf.h"
 
@@ -79,6 +80,8 @@ dh_resolver *dh_resolver_free(dh_resolver *r)
     }
     /* no callback can arrive for ub after this (transport.h) */
     dh_transport_delete(r->ub);
+    /* the next context may get ub's address, not its cache */
+    dh_prefetch_forget();
     dh_probe_free(r->probe);
     pthread_mutex_destroy(&r->process_lock);
     pthread_mutex_destroy(&r->qlock);
