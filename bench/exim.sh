@@ -97,11 +97,8 @@ dpid=$!
 at_exit 'kill "$dpid" 2> /dev/null; wait "$dpid" 2> /dev/null'
 for _ in $(seq 1 200); do [ -S "$dd/d.sock" ] && break; sleep 0.05; done
 
-# answered_by_daemon MAP - danehopd's counter of MAP's OK replies
-# (decision-v1 and verify-v1 are both counted as map "other"): danehopd
-# logs a decision once however often its cache hands it out, so this
-# counter says how many it answered
-answered_by_daemon() {
+# daemon_counter METRIC - one of danehopd's counters ("stats all")
+daemon_counter() {
     python3 - "$dd/d.sock" "$1" <<'PY'
 import re, socket, sys
 s = socket.socket(socket.AF_UNIX)
@@ -113,13 +110,24 @@ while b":" not in buf or len(buf) < buf.index(b":") + 2 + int(buf[:buf.index(b":
     if not chunk:
         break
     buf += chunk
-m = re.search(rb'danehopd_requests_total\{map="%s",reply="OK"\} (\d+)' % sys.argv[2].encode(), buf)
+m = re.search(rb"^%s (\d+)$" % re.escape(sys.argv[2].encode()), buf, re.M)
 print(int(m.group(1)) if m else 0)
 PY
 }
 
-# verified_by_daemon - the chains danehopd verified (verify-v1), from its log
-verified_by_daemon() { grep -c "chain check (verify-v1) .*verdict=dane-verified" "$dd/decisions.log"; }
+# answered_by_daemon MAP - danehopd's counter of MAP's OK replies
+# (decision-v1 and verify-v1 are both counted as map "other"): danehopd
+# logs a decision once however often its cache hands it out, so this
+# counter says how many it answered
+answered_by_daemon() { daemon_counter "danehopd_requests_total{map=\"$1\",reply=\"OK\"}"; }
+
+# verified_by_daemon - the chains danehopd verified (verify-v1): those it
+# checked, from its log, and those its table of DANE-EE verdicts answered
+# again (the same records and chain), which it counts without logging
+verified_by_daemon() {
+    echo $(($(grep -c "chain check (verify-v1) .*verdict=dane-verified" "$dd/decisions.log") +
+        $(daemon_counter danehopd_chain_checks_reused_total)))
+}
 
 # deliver KIND - one delivery through KIND's Exim ($tag-KIND); appends
 # "ms rss_kb user_s sys_s" to $exim_root/$tag-KIND.times

@@ -645,6 +645,7 @@ int main(int argc, char **argv)
          opt.workers, opt.so.max_clients, opt.config);
     notify("READY=1");
     opt.maps.decided = decided;
+    opt.maps.rechecked = stats_check_reused;
     opt.so.on_signal = on_signal;
     opt.so.on_tick = on_tick;
     opt.so.answer_now = answer_now;

@@ -12,7 +12,9 @@
  *   rate-limited per class: a flood of 100,000 refused connections must not
  *   become 100,000 log lines and fill the disk. The first DLOG_BURST lines
  *   of a window are logged; the rest are counted, and one line says how many
- *   were left out when the window closes.
+ *   were left out when the window closes. Chain checks are logged where
+ *   the configuration says, not here; dlog_admit() rates them, and the
+ *   count of those left out comes here.
  *
  *   Thread-safe: workers and the event loop may log.
  */
@@ -28,7 +30,10 @@ static const char *const class_names[DLOG_NCLASSES] = {
     "refused connections",
     "accept failures",
     "client errors",
+    "chain check lines",
 };
+
+static const unsigned class_burst[DLOG_NCLASSES] = {DLOG_BURST, DLOG_BURST, DLOG_BURST, DLOG_CHECK_BURST};
 
 static struct {
     pthread_mutex_t lock;
@@ -87,28 +92,45 @@ static void close_window(int c)
     dl.cls[c].suppressed = 0;
 }
 
-void dlog_limited(dlog_class cls, int prio, const char *fmt, ...)
+/* admit - open or close the class's window; whether one more line fits (lock held) */
+static int admit(int c)
 {
-    char line[1024];
     time_t now = now_s();
-    va_list ap;
-    int c = (int) cls;
 
-    pthread_mutex_lock(&dl.lock);
     if (dl.cls[c].start != 0 && now - dl.cls[c].start >= DLOG_WINDOW)
         close_window(c);
     if (dl.cls[c].start == 0)
         dl.cls[c].start = now;
-    if (dl.cls[c].logged >= DLOG_BURST) {
+    if (dl.cls[c].logged >= class_burst[c]) {
         dl.cls[c].suppressed++;
-        pthread_mutex_unlock(&dl.lock);
-        return;
+        return 0;
     }
     dl.cls[c].logged++;
-    va_start(ap, fmt);
-    vsnprintf(line, sizeof(line), fmt, ap);
-    va_end(ap);
-    emit(prio, line);
+    return 1;
+}
+
+int dlog_admit(dlog_class cls)
+{
+    int yes;
+
+    pthread_mutex_lock(&dl.lock);
+    yes = admit((int) cls);
+    pthread_mutex_unlock(&dl.lock);
+    return yes;
+}
+
+void dlog_limited(dlog_class cls, int prio, const char *fmt, ...)
+{
+    char line[1024];
+    va_list ap;
+
+    pthread_mutex_lock(&dl.lock);
+    if (admit((int) cls)) {
+        va_start(ap, fmt);
+        vsnprintf(line, sizeof(line), fmt, ap);
+        va_end(ap);
+        emit(prio, line);
+    }
     pthread_mutex_unlock(&dl.lock);
 }
 

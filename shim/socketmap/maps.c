@@ -53,9 +53,13 @@
 #include "decform.h"
 #include "decision.h"
 #include "discover.h"
+#include "dlog.h"
 #include "verdicts.h"
 
 #define MAX_KEY 1024
+/* the longest chain check the loop hashes to look it up, so that its work
+ * stays small; a leaf certificate and its decision take 1 to 2 KB */
+#define LOOP_MAX_CHECK 16384
 
 static void reply_set(char *reply, const char *fmt, const char *a)
 {
@@ -515,8 +519,11 @@ static int check_names(const danehop_host *h)
  * "TEMP|PERM CODE text". The chain is checked against exactly the records
  * and names the client sent: the decision it acts on, which came from
  * this daemon. Anyone who may connect can ask; a verdict is all they get.
+ * digest: the key's (verdicts.h), NULL if it has none; a DANE-EE verdict
+ * is kept under it.
  */
-static void verify_v1(danehop_ctx *ctx, const char *key, size_t klen, char *reply)
+static void verify_v1(danehop_ctx *ctx, const char *key, size_t klen, const unsigned char *digest,
+                      char *reply)
 {
     const unsigned char *der[DH_CHECK_MAX_CERTS];
     size_t derlen[DH_CHECK_MAX_CERTS], n;
@@ -524,8 +531,7 @@ static void verify_v1(danehop_ctx *ctx, const char *key, size_t klen, char *repl
     const danehop_host *h;
     danehop_verdict *v;
     char err[300], line[1200];
-    int usage, selector, mtype, depth, cached = 0, keyed;
-    verdicts_digest digest;
+    int usage, selector, mtype, depth;
     dh_buf b;
 
     if (dh_decform_parse_check(key, klen, &holder, der, derlen, &n, err, sizeof(err)) != 0) {
@@ -539,35 +545,57 @@ static void verify_v1(danehop_ctx *ctx, const char *key, size_t klen, char *repl
                  (int) DANEHOP_E_INPUT);
         return;
     }
-    keyed = verdicts_key(key, klen, digest) == 0;
-    if (keyed && verdicts_get(digest, reply, MAP_MAX_REPLY)) {
-        /* the same records, names and chain, authenticated by DANE-EE before */
-        cached = 1;
-        v = NULL;
-    } else if ((v = danehop_verify_host(h, der, derlen, n)) == NULL) {
+    if ((v = danehop_verify_host(h, der, derlen, n)) == NULL) {
         danehop_decision_free(holder);
         snprintf(reply, MAP_MAX_REPLY, "TEMP %d out of memory", (int) DANEHOP_E_NOMEM);
         return;
     }
-    snprintf(line, sizeof(line),
-             "danehop: chain check (verify-v1) host=%s base=%s certificates=%zu verdict=%s: %s",
-             danehop_host_name(h), danehop_host_base_domain(h) ? danehop_host_base_domain(h) : "-", n,
-             cached || danehop_verdict_authenticated(v) ? "dane-verified" : "dane-failed",
-             cached ? "the same chain and records as a DANE-EE match before (cached)"
-                    : danehop_verdict_reason(v));
-    danehop_log_line(ctx, DANEHOP_LOG_SYSLOG, !cached && !danehop_verdict_authenticated(v), line);
-    if (!cached) {
-        dh_buf_init(&b, MAP_MAX_REPLY - 1);
-        dh_buf_add(&b, "OK ");
-        dh_decform_render_verdict(v, &b);
-        finish(&b, reply);
-        /* only where time cannot change it: DANE-EE ignores validity dates */
-        if (keyed && danehop_verdict_match(v, &usage, &selector, &mtype, &depth) == 0 && usage == 3 &&
-            strncmp(reply, "OK ", 3) == 0)
-            verdicts_put(digest, reply);
-        danehop_verdict_free(v);
+    /* any client may ask as fast as it can: past the rate, counted (dlog.h) */
+    if (dlog_admit(DLOG_CHECKS)) {
+        snprintf(line, sizeof(line),
+                 "danehop: chain check (verify-v1) host=%s base=%s certificates=%zu verdict=%s: %s",
+                 danehop_host_name(h), danehop_host_base_domain(h) ? danehop_host_base_domain(h) : "-", n,
+                 danehop_verdict_authenticated(v) ? "dane-verified" : "dane-failed",
+                 danehop_verdict_reason(v));
+        danehop_log_line(ctx, DANEHOP_LOG_SYSLOG, !danehop_verdict_authenticated(v), line);
     }
+    dh_buf_init(&b, MAP_MAX_REPLY - 1);
+    dh_buf_add(&b, "OK ");
+    dh_decform_render_verdict(v, &b);
+    finish(&b, reply);
+    /* only where time cannot change it: DANE-EE ignores validity dates */
+    if (digest != NULL && danehop_verdict_match(v, &usage, &selector, &mtype, &depth) == 0 && usage == 3 &&
+        strncmp(reply, "OK ", 3) == 0)
+        verdicts_put(digest, reply);
+    danehop_verdict_free(v);
     danehop_decision_free(holder);
+}
+
+/*
+ * check - a verify-v1 request. The very bytes of a check that a DANE-EE
+ * record authenticated before are answered from the verdict table: without
+ * waiting, so also on the loop (cached_only), where only keys up to
+ * LOOP_MAX_CHECK are hashed. Such an answer is counted (opt->rechecked),
+ * not logged again: the check was logged when it was made, as a decision
+ * is logged once however often the cache hands it out. 0 when the request
+ * needs a worker.
+ */
+static int check(danehop_ctx *ctx, const map_options *opt, const char *key, size_t klen, char *reply,
+                 int cached_only)
+{
+    verdicts_digest digest;
+    int keyed = (!cached_only || klen <= LOOP_MAX_CHECK) && verdicts_key(key, klen, digest) == 0;
+
+    if (keyed && verdicts_get(digest, reply, MAP_MAX_REPLY)) {
+        if (opt->rechecked)
+            opt->rechecked();
+        return 1;
+    }
+    /* the rest is a worker's: up to 96 KB to decode, a chain to check, a line to log (which may block) */
+    if (cached_only)
+        return 0;
+    verify_v1(ctx, key, klen, keyed ? digest : NULL, reply);
+    return 1;
 }
 
 /* lookup - map_lookup(), or with cached_only what map_lookup_cached() says */
@@ -584,15 +612,9 @@ static int lookup(danehop_ctx *ctx, const map_options *opt, const char *req, siz
     }
     mlen = (size_t) (sp - req);
     klen = len - mlen - 1;
-    if (mlen == 9 && memcmp(req, "verify-v1", 9) == 0) {
-        /* a worker's: up to 96 KB to decode and hash, and every check is
-         * logged, cached or not (logging may block) */
-        if (cached_only)
-            return 0;
-        /* a chain: larger than any name key, bounded by its own parser */
-        verify_v1(ctx, sp + 1, klen, reply);
-        return 1;
-    }
+    /* a chain: larger than any name key, bounded by its own parser */
+    if (mlen == 9 && memcmp(req, "verify-v1", 9) == 0)
+        return check(ctx, opt, sp + 1, klen, reply, cached_only);
     if (klen == 0 || klen > MAX_KEY) {
         reply_set(reply, "PERM key empty or longer than 1024 bytes%s", NULL);
         return 1;

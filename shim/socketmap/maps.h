@@ -26,6 +26,8 @@ typedef struct map_options {
     int fingerprint; /* answer pure "3 1 1" sets with "fingerprint match=" */
     /* given every decision a lookup gets; NULL: log it (danehop_log_decision) */
     void (*decided)(danehop_ctx *ctx, danehop_decision *d);
+    /* called for every chain check answered from the verdict table; may be NULL */
+    void (*rechecked)(void);
 } map_options;
 
 /*
@@ -37,8 +39,8 @@ void map_lookup(danehop_ctx *ctx, const map_options *opt, const char *req, size_
 
 /*
  * map_lookup_cached - map_lookup() where it cannot wait: a malformed
- * request, or a decision-v1 whose decision the cache holds and that was
- * logged already. 1 with reply set, or 0: nothing written, the request
+ * request, a decision-v1 whose decision the cache holds and that was
+ * logged already, or a verify-v1 the verdict table answers. 1 with reply set, or 0: nothing written, the request
  * needs map_lookup() in a worker.
  */
 int map_lookup_cached(danehop_ctx *ctx, const map_options *opt, const char *req, size_t len, char *reply);

@@ -88,7 +88,7 @@ static struct {
     double hist_sum[ST_NMAPS];
     unsigned long long decisions[NSTATUS][NREASONS];
     unsigned long long hosts[NACTION][NREASONS];
-    unsigned long long reused;
+    unsigned long long reused, checks_reused;
     unsigned long long errors[ST_NERRORS];
     unsigned long long accepted;
     unsigned long long reloads[2];
@@ -221,6 +221,7 @@ void stats_decision(const danehop_decision *d)
 
 void stats_start(void) { BUMP(st.started = time(NULL)); }
 void stats_reused(void) { BUMP(st.reused++); }
+void stats_check_reused(void) { BUMP(st.checks_reused++); }
 void stats_error(st_error e) { BUMP(st.errors[e]++); }
 void stats_accepted(void) { BUMP(st.accepted++); }
 void stats_reload(int ok) { BUMP(st.reloads[ok != 0]++); }
@@ -313,6 +314,9 @@ static void render_decisions(out *o)
     head(o, "danehopd_decisions_reused_total", "counter",
          "Requests answered with a decision made earlier (the decision cache).");
     put(o, "danehopd_decisions_reused_total %llu\n", st.reused);
+    head(o, "danehopd_chain_checks_reused_total", "counter",
+         "Chain checks (verify-v1) answered from the table of DANE-EE verdicts.");
+    put(o, "danehopd_chain_checks_reused_total %llu\n", st.checks_reused);
 }
 
 static void render_rest(out *o)

@@ -53,6 +53,8 @@ void stats_request(st_map map, st_reply reply, double seconds);
 void stats_decision(const danehop_decision *d);
 /* stats_reused - a request answered with a decision made earlier */
 void stats_reused(void);
+/* stats_check_reused - a chain check answered from the verdict table */
+void stats_check_reused(void);
 /* stats_start - the daemon starts now */
 void stats_start(void);
 void stats_error(st_error e);

@@ -56,6 +56,8 @@ int main(void)
     stats_decision(d);
     stats_decision(t);
     stats_reused();
+    stats_check_reused();
+    stats_check_reused();
     stats_request(ST_MAP_TLSPOLICY, ST_REPLY_OK, 0.0003);
     stats_request(ST_MAP_TLSPOLICY, ST_REPLY_OK, 0.2);
     stats_request(ST_MAP_TLSPOLICY, ST_REPLY_TIMEOUT, 40);
@@ -88,6 +90,7 @@ int main(void)
     ok(has(text, "danehopd_host_decisions_total{action=\"noaddress\",reason=\"noaddress\"} 1\n"),
        "host: noaddress");
     ok(has(text, "danehopd_decisions_reused_total 1\n"), "reused decisions");
+    ok(has(text, "danehopd_chain_checks_reused_total 2\n"), "chain checks answered from the verdict table");
     ok(has(text, "danehopd_errors_total{error=\"request_timeout\"} 1\n") &&
            has(text, "danehopd_errors_total{error=\"refused\"} 0\n"),
        "errors per kind, zeros included");
