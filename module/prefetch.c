@@ -104,9 +104,16 @@ static struct {
 
 static uint64_t name_key(const struct ub_ctx *ub, const char *name, int qtype)
 {
-    uint64_t h = 1469598103934665603ULL ^ (uint64_t) (uintptr_t) ub ^ ((uint64_t) qtype << 48) ^
-                 ((uint64_t) atomic_load_explicit(&hint_epoch, memory_order_relaxed) << 17);
+    uint64_t h = 1469598103934665603ULL ^ (uint64_t) (uintptr_t) ub ^ ((uint64_t) qtype << 48);
+    unsigned epoch = atomic_load_explicit(&hint_epoch, memory_order_relaxed);
+    int i;
 
+    /* hashed as the name's bytes are: XORed beside the address, the epoch
+     * would give a context elsewhere the old one's keys */
+    for (i = 0; i < 4; i++) {
+        h ^= (epoch >> (8 * i)) & 0xff;
+        h *= 1099511628211ULL;
+    }
     for (; *name; name++) {
         h ^= (unsigned char) tolower((unsigned char) *name);
         h *= 1099511628211ULL;

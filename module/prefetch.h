@@ -9,7 +9,6 @@
  *   void dh_prefetch_answer(struct ub_ctx *ub, dh_probe *probe, const struct ub_result *res);
  *   void dh_prefetch_chain(struct ub_ctx *ub, const dh_chain *chain);
  *   void dh_prefetch_probe(struct ub_ctx *ub, dh_probe *probe, const dh_probe_answer *a);
-void dh_prefetch_forget(void);
  *   void dh_prefetch_forget(void);
  *
  * DESCRIPTION

@@ -80,7 +80,8 @@ dh_resolver *dh_resolver_free(dh_resolver *r)
     }
     /* no callback can arrive for ub after this (transport.h) */
     dh_transport_delete(r->ub);
-    /* the next context may get ub's address, not its cache */
+    /* the next context may get ub's address, not its cache (one made by
+     * another thread between these two lines skips some hints: speed only) */
     dh_prefetch_forget();
     dh_probe_free(r->probe);
     pthread_mutex_destroy(&r->process_lock);

@@ -80,6 +80,7 @@
 #include "netstring.h"
 #include "server.h"
 #include "stats.h"
+#include "verdicts.h"
 #include "workers.h"
 
 #define DEFAULT_CONFIG "/etc/danehop.conf"
@@ -641,6 +642,7 @@ int main(int argc, char **argv)
     if ((n = start(ls)) < 0)
         return 1;
     write_metrics();
+    verdicts_init();
     dlog(LOG_INFO, "ready: %d socket%s, %d workers, up to %d clients, configuration %s", n, n == 1 ? "" : "s",
          opt.workers, opt.so.max_clients, opt.config);
     notify("READY=1");

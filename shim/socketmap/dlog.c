@@ -77,28 +77,30 @@ static time_t now_s(void)
     return ts.tv_sec;
 }
 
-/* close_window - report what a passed window left out (lock held) */
-static void close_window(int c)
+/*
+ * close_window - end a passed window (lock held); what it left out is
+ * written into note (empty if nothing), to be logged once the lock is
+ * released: syslog() may block, and the loop takes this lock too
+ */
+static void close_window(int c, char *note, size_t size)
 {
-    char line[200];
-
-    if (dl.cls[c].suppressed > 0) {
-        snprintf(line, sizeof(line), "%lu more %s in %d s not logged (rate limit)", dl.cls[c].suppressed,
+    note[0] = '\0';
+    if (dl.cls[c].suppressed > 0)
+        snprintf(note, size, "%lu more %s in %d s not logged (rate limit)", dl.cls[c].suppressed,
                  class_names[c], DLOG_WINDOW);
-        emit(LOG_WARNING, line);
-    }
     dl.cls[c].start = 0;
     dl.cls[c].logged = 0;
     dl.cls[c].suppressed = 0;
 }
 
 /* admit - open or close the class's window; whether one more line fits (lock held) */
-static int admit(int c)
+static int admit(int c, char *note, size_t size)
 {
     time_t now = now_s();
 
+    note[0] = '\0';
     if (dl.cls[c].start != 0 && now - dl.cls[c].start >= DLOG_WINDOW)
-        close_window(c);
+        close_window(c, note, size);
     if (dl.cls[c].start == 0)
         dl.cls[c].start = now;
     if (dl.cls[c].logged >= class_burst[c]) {
@@ -111,37 +113,50 @@ static int admit(int c)
 
 int dlog_admit(dlog_class cls)
 {
+    char note[200];
     int yes;
 
     pthread_mutex_lock(&dl.lock);
-    yes = admit((int) cls);
+    yes = admit((int) cls, note, sizeof(note));
     pthread_mutex_unlock(&dl.lock);
+    if (note[0] != '\0')
+        emit(LOG_WARNING, note);
     return yes;
 }
 
 void dlog_limited(dlog_class cls, int prio, const char *fmt, ...)
 {
-    char line[1024];
+    char line[1024], note[200];
     va_list ap;
+    int yes;
 
     pthread_mutex_lock(&dl.lock);
-    if (admit((int) cls)) {
+    yes = admit((int) cls, note, sizeof(note));
+    pthread_mutex_unlock(&dl.lock);
+    if (note[0] != '\0')
+        emit(LOG_WARNING, note);
+    if (yes) {
         va_start(ap, fmt);
         vsnprintf(line, sizeof(line), fmt, ap);
         va_end(ap);
         emit(prio, line);
     }
-    pthread_mutex_unlock(&dl.lock);
 }
 
 void dlog_tick(void)
 {
+    char notes[DLOG_NCLASSES][200];
     time_t now = now_s();
     int c;
 
     pthread_mutex_lock(&dl.lock);
-    for (c = 0; c < DLOG_NCLASSES; c++)
+    for (c = 0; c < DLOG_NCLASSES; c++) {
+        notes[c][0] = '\0';
         if (dl.cls[c].start != 0 && now - dl.cls[c].start >= DLOG_WINDOW)
-            close_window(c);
+            close_window(c, notes[c], sizeof(notes[c]));
+    }
     pthread_mutex_unlock(&dl.lock);
+    for (c = 0; c < DLOG_NCLASSES; c++)
+        if (notes[c][0] != '\0')
+            emit(LOG_WARNING, notes[c]);
 }

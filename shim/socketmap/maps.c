@@ -531,7 +531,7 @@ static void verify_v1(danehop_ctx *ctx, const char *key, size_t klen, const unsi
     const danehop_host *h;
     danehop_verdict *v;
     char err[300], line[1200];
-    int usage, selector, mtype, depth;
+    int usage, selector, mtype, depth, logged;
     dh_buf b;
 
     if (dh_decform_parse_check(key, klen, &holder, der, derlen, &n, err, sizeof(err)) != 0) {
@@ -551,7 +551,7 @@ static void verify_v1(danehop_ctx *ctx, const char *key, size_t klen, const unsi
         return;
     }
     /* any client may ask as fast as it can: past the rate, counted (dlog.h) */
-    if (dlog_admit(DLOG_CHECKS)) {
+    if ((logged = dlog_admit(DLOG_CHECKS)) != 0) {
         snprintf(line, sizeof(line),
                  "danehop: chain check (verify-v1) host=%s base=%s certificates=%zu verdict=%s: %s",
                  danehop_host_name(h), danehop_host_base_domain(h) ? danehop_host_base_domain(h) : "-", n,
@@ -563,9 +563,10 @@ static void verify_v1(danehop_ctx *ctx, const char *key, size_t klen, const unsi
     dh_buf_add(&b, "OK ");
     dh_decform_render_verdict(v, &b);
     finish(&b, reply);
-    /* only where time cannot change it: DANE-EE ignores validity dates */
-    if (digest != NULL && danehop_verdict_match(v, &usage, &selector, &mtype, &depth) == 0 && usage == 3 &&
-        strncmp(reply, "OK ", 3) == 0)
+    /* only where time cannot change it (DANE-EE ignores validity dates),
+     * and only a check whose line was logged: the table's answers are not */
+    if (digest != NULL && logged && danehop_verdict_match(v, &usage, &selector, &mtype, &depth) == 0 &&
+        usage == 3 && strncmp(reply, "OK ", 3) == 0)
         verdicts_put(digest, reply);
     danehop_verdict_free(v);
     danehop_decision_free(holder);

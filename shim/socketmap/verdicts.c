@@ -26,6 +26,8 @@ static pthread_once_t sha256_once = PTHREAD_ONCE_INIT;
 
 static void fetch_sha256(void) { sha256 = EVP_MD_fetch(NULL, "SHA2-256", NULL); }
 
+void verdicts_init(void) { pthread_once(&sha256_once, fetch_sha256); }
+
 int verdicts_key(const char *check, size_t len, verdicts_digest key)
 {
     unsigned int n = 0;

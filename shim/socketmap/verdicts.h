@@ -5,6 +5,7 @@
  * SYNOPSIS
  *   #include "verdicts.h"
  *
+ *   void verdicts_init(void);
  *   int verdicts_key(const char *check, size_t len, verdicts_digest key);
  *   int verdicts_get(const verdicts_digest key, char *reply, size_t replylen);
  *   void verdicts_put(const verdicts_digest key, const char *reply);
@@ -24,6 +25,8 @@
  *   table of VERDICTS_MAX slots, each replaced by the next check that
  *   hashes to it: memory is bounded whatever the clients send.
  *
+ *   verdicts_init() fetches OpenSSL's SHA-256 ahead of the first check, so
+ *   that the event loop, which looks checks up, never waits for it.
  *   verdicts_key() computes that key once per check: 0, or -1 when OpenSSL
  *   cannot (then the check is neither looked up nor kept). verdicts_get()
  *   copies the reply kept for key into reply and returns 1, or returns 0.
@@ -38,6 +41,7 @@
 
 typedef unsigned char verdicts_digest[32]; /* SHA-256 */
 
+void verdicts_init(void);
 int verdicts_key(const char *check, size_t len, verdicts_digest key);
 int verdicts_get(const verdicts_digest key, char *reply, size_t replylen);
 void verdicts_put(const verdicts_digest key, const char *reply);
