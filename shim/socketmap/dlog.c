@@ -126,16 +126,10 @@ int dlog_admit(dlog_class cls)
 
 void dlog_limited(dlog_class cls, int prio, const char *fmt, ...)
 {
-    char line[1024], note[200];
+    char line[1024];
     va_list ap;
-    int yes;
 
-    pthread_mutex_lock(&dl.lock);
-    yes = admit((int) cls, note, sizeof(note));
-    pthread_mutex_unlock(&dl.lock);
-    if (note[0] != '\0')
-        emit(LOG_WARNING, note);
-    if (yes) {
+    if (dlog_admit(cls)) {
         va_start(ap, fmt);
         vsnprintf(line, sizeof(line), fmt, ap);
         va_end(ap);
