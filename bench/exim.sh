@@ -97,22 +97,9 @@ dpid=$!
 at_exit 'kill "$dpid" 2> /dev/null; wait "$dpid" 2> /dev/null'
 for _ in $(seq 1 200); do [ -S "$dd/d.sock" ] && break; sleep 0.05; done
 
-# daemon_counter METRIC - one of danehopd's counters ("stats all")
+# daemon_counter METRIC - one of danehopd's counters (danehop stats), 0 if absent
 daemon_counter() {
-    python3 - "$dd/d.sock" "$1" <<'PY'
-import re, socket, sys
-s = socket.socket(socket.AF_UNIX)
-s.connect(sys.argv[1])
-s.sendall(b"9:stats all,")
-buf = b""
-while b":" not in buf or len(buf) < buf.index(b":") + 2 + int(buf[:buf.index(b":")]):
-    chunk = s.recv(65536)
-    if not chunk:
-        break
-    buf += chunk
-m = re.search(rb"^%s (\d+)$" % re.escape(sys.argv[2].encode()), buf, re.M)
-print(int(m.group(1)) if m else 0)
-PY
+    "$DANEHOP" stats --socket "unix:$dd/d.sock" | awk -v m="$1" '$1 == m { v = $2 } END { print v + 0 }'
 }
 
 # answered_by_daemon MAP - danehopd's counter of MAP's OK replies

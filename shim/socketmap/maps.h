@@ -40,8 +40,8 @@ void map_lookup(danehop_ctx *ctx, const map_options *opt, const char *req, size_
 /*
  * map_lookup_cached - map_lookup() where it cannot wait: a malformed
  * request, a decision-v1 whose decision the cache holds and that was
- * logged already, or a verify-v1 the verdict table answers. 1 with reply set, or 0: nothing written, the request
- * needs map_lookup() in a worker.
+ * logged already, or a verify-v1 the verdict table answers. 1 with reply
+ * set, or 0: nothing written, the request needs map_lookup() in a worker.
  */
 int map_lookup_cached(danehop_ctx *ctx, const map_options *opt, const char *req, size_t len, char *reply);
 
